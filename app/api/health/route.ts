@@ -1,0 +1,14 @@
+import { getHub } from "@/lib/hub";
+
+export const dynamic = "force-dynamic";
+
+/** `{"status","redis","instance"}`; 503 "degraded" while Redis is configured but unreachable. */
+export async function GET(): Promise<Response> {
+  const bus = getHub().bus;
+  const redis = await bus.health();
+  const degraded = redis === "down";
+  return Response.json(
+    { status: degraded ? "degraded" : "ok", redis, instance: bus.instanceId },
+    { status: degraded ? 503 : 200, headers: { "Cache-Control": "no-store" } },
+  );
+}

@@ -1,0 +1,23 @@
+import { experimental_upgradeWebSocket } from "@vercel/functions";
+import { getHub } from "@/lib/hub";
+import { jsonError } from "@/lib/http/respond";
+import { MAX_FRAME_BYTES } from "@/lib/protocol";
+import { seatTokens } from "@/lib/rooms/seat-cookie";
+import { isOriginAllowed } from "@/lib/server/origin";
+
+export const dynamic = "force-dynamic";
+
+/** The WebSocket endpoint: checks what must be checked before upgrading, then hands the socket to the hub. */
+export async function GET(req: Request): Promise<Response> {
+  if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    return jsonError(426, "bad_request", "This endpoint speaks WebSocket only.", { Upgrade: "websocket" });
+  }
+  if (!isOriginAllowed(req.headers.get("origin"), req.headers.get("host"))) {
+    return jsonError(403, "forbidden", "This origin may not open a WebSocket here.");
+  }
+  const hub = getHub();
+  if (!hub.accepting) return jsonError(503, "unavailable", "This instance is shutting down.");
+  const seats = seatTokens(req.headers.get("cookie"));
+  // No await between the upgrade and hub.accept: the client's first frame must find its listener.
+  return experimental_upgradeWebSocket((ws) => void hub.accept(ws, { seats }), { maxPayload: MAX_FRAME_BYTES });
+}

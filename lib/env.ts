@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/**
+ * Configuration, read and validated once per process. Every variable is documented in
+ * `.env.example`; nothing else in the code reads `process.env` for Flare settings.
+ */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOSTNAME: z.string().default("0.0.0.0"),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  /** Comma-separated origins allowed to open a WebSocket; empty means "the request's own host". */
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((s) => s.trim().replace(/\/+$/, ""))
+        .filter(Boolean),
+    ),
+  /** A name for this instance in logs and /api/health; random when unset. */
+  INSTANCE_ID: z.string().trim().min(1).max(64).optional(),
+  /** How long a crashed instance's connections stay in presence (heartbeats refresh it). */
+  PRESENCE_TTL_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** A clientId's "left" message waits this long for a reconnect (contract: within 5 s). */
+  LEAVE_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(2000),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = schema.safeParse(process.env);
+    if (!parsed.success) {
+      throw new Error(`Invalid environment: ${z.prettifyError(parsed.error)}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}

@@ -1,0 +1,94 @@
+import { nanoid } from "nanoid";
+import type { WebSocket } from "ws";
+import { CLOSE_CODES, defaultMessage, type ErrorCode } from "../errors";
+import {
+  compareIds,
+  MAX_BUFFERED_BYTES,
+  RATE_BURST,
+  RATE_PER_SECOND,
+  SLOW_CONSUMER_KILL_MS,
+  type Message,
+  type ServerFrame,
+} from "../protocol";
+import { TokenBucket } from "./rate-limit";
+
+/** What the route learned from the upgrade request, before the socket existed. */
+export type ConnectionContext = {
+  /** Seat tokens from the request's cookies, by room id. */
+  seats: ReadonlyMap<string, string>;
+};
+
+export type ConnectionState = "open" | "joining" | "joined" | "closed";
+
+/**
+ * One WebSocket: its identity once joined, what it has been sent (`lastId`), and the guards that
+ * protect the instance from it (rate limit, slow-consumer cut-off).
+ */
+export class Connection {
+  readonly id = nanoid(12);
+  state: ConnectionState = "open";
+  clientId = "";
+  name = "";
+  roomId = "";
+  /** Id of the newest message this connection has been sent; live messages at or below it are skipped. */
+  lastId = "0-0";
+  /** Live messages that arrived while this connection's history was being read. */
+  pending: Message[] | null = null;
+  lastTypingAt = 0;
+  /** Frames are handled one after another, in the order they arrived. */
+  queue: Promise<void> = Promise.resolve();
+  private readonly bucket = new TokenBucket(RATE_PER_SECOND, RATE_BURST);
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly context: ConnectionContext,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.state !== "closed" && this.ws.readyState === this.ws.OPEN;
+  }
+
+  allowMessage(): boolean {
+    return this.bucket.take();
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  /** Sends an already serialised frame (broadcasts serialise once). */
+  sendRaw(json: string): void {
+    if (!this.isOpen) return;
+    this.ws.send(json);
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) this.cutSlowConsumer();
+  }
+
+  sendError(code: ErrorCode, message = defaultMessage(code), nonce?: string): void {
+    this.send({ type: "error", code, message, ...(nonce !== undefined ? { nonce } : {}) });
+  }
+
+  /** Delivers a live message unless this connection already has it; buffers it while joining. */
+  deliver(message: Message, json: string): void {
+    if (this.pending) {
+      this.pending.push(message);
+      return;
+    }
+    if (compareIds(message.id, this.lastId) <= 0) return;
+    this.lastId = message.id;
+    this.sendRaw(json);
+  }
+
+  close(code: number, reason = ""): void {
+    if (this.ws.readyState === this.ws.CLOSED || this.ws.readyState === this.ws.CLOSING) return;
+    this.ws.close(code, reason);
+  }
+
+  /** The close frame queues behind the unsent data; the TCP connection goes if it never drains. */
+  private cutSlowConsumer(): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.close(CLOSE_CODES.slowConsumer, "slow consumer");
+    const timer = setTimeout(() => this.ws.terminate(), SLOW_CONSUMER_KILL_MS);
+    timer.unref();
+    this.ws.once("close", () => clearTimeout(timer));
+  }
+}

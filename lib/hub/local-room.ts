@@ -1,0 +1,196 @@
+import type { Bus, RoomEvent, RoomListener } from "../bus/types";
+import { CLOSE_CODES } from "../errors";
+import { compareIds, HISTORY_ON_JOIN, type DestroyReason, type Message, type ServerFrame } from "../protocol";
+import type { Connection } from "./connection";
+
+/**
+ * One room as seen by this instance: its local connections and the bus subscription that feeds
+ * them. Every connection gets the room's messages in id order, with nothing missing between its
+ * history and the live frames: a joiner is registered (buffering live messages) before its history
+ * is read, and the room's subscription cursor starts at the first joiner's history.
+ */
+export class LocalRoom {
+  readonly connections = new Set<Connection>();
+  private unsubscribe: (() => void) | undefined;
+  /** Resolves once the bus subscription exists; later joiners wait for it before reading history. */
+  private subscribed: Promise<void> | undefined;
+  private lastPresence = "";
+  private presenceTimer: NodeJS.Timeout | undefined;
+  private resetting = false;
+
+  constructor(
+    readonly id: string,
+    private readonly bus: Bus,
+    private readonly onEmpty: (room: LocalRoom) => void,
+  ) {}
+
+  /**
+   * Sends `history` to a connection and starts its live feed. Rejects (leaving the connection
+   * out of the room) when the bus cannot be read.
+   */
+  async attach(conn: Connection, since: string | undefined): Promise<void> {
+    if (this.subscribed) {
+      await this.subscribed;
+      conn.pending = [];
+      this.connections.add(conn);
+      try {
+        const history = await this.bus.history(this.id, since, HISTORY_ON_JOIN);
+        this.sendHistory(conn, history.messages, history.reset, since);
+      } catch (e) {
+        this.detach(conn);
+        throw e;
+      }
+      return;
+    }
+    conn.pending = [];
+    this.connections.add(conn);
+    let release!: () => void;
+    let fail!: (e: unknown) => void;
+    this.subscribed = new Promise<void>((resolve, reject) => {
+      release = resolve;
+      fail = reject;
+    });
+    this.subscribed.catch(() => {});
+    try {
+      const history = await this.bus.history(this.id, since, HISTORY_ON_JOIN);
+      const cursor = history.messages.at(-1)?.id ?? (history.reset ? "0-0" : (since ?? "0-0"));
+      this.unsubscribe = this.bus.subscribe(this.id, cursor, this.listener);
+      release();
+      this.sendHistory(conn, history.messages, history.reset, since);
+    } catch (e) {
+      this.subscribed = undefined;
+      fail(e);
+      this.detach(conn);
+      throw e;
+    }
+  }
+
+  private sendHistory(conn: Connection, messages: Message[], reset: boolean, since: string | undefined): void {
+    conn.send({ type: "history", room: this.id, messages, reset });
+    conn.lastId = messages.at(-1)?.id ?? (reset ? "0-0" : (since ?? "0-0"));
+  }
+
+  /** Releases what arrived while the connection's history was in flight. Call after `presence`. */
+  flush(conn: Connection): void {
+    const buffered = conn.pending ?? [];
+    conn.pending = null;
+    for (const m of buffered) conn.deliver(m, JSON.stringify({ type: "message", message: m }));
+  }
+
+  detach(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    if (this.connections.size === 0) {
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
+      this.subscribed = undefined;
+      clearTimeout(this.presenceTimer);
+      this.onEmpty(this);
+    }
+  }
+
+  hasClient(clientId: string): boolean {
+    for (const c of this.connections) if (c.clientId === clientId) return true;
+    return false;
+  }
+
+  /** Sends a frame to every joined connection, optionally skipping one clientId's connections. */
+  broadcast(frame: ServerFrame, exceptClientId?: string): void {
+    const json = JSON.stringify(frame);
+    for (const c of this.connections) {
+      if (c.state !== "joined" || c.clientId === exceptClientId) continue;
+      c.sendRaw(json);
+    }
+  }
+
+  /** Recomputes presence (coalesced) and broadcasts it when the set of users changed. */
+  schedulePresence(): void {
+    if (this.presenceTimer) return;
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = undefined;
+      void this.refreshPresence();
+    }, 25);
+  }
+
+  async presenceFrame(): Promise<ServerFrame> {
+    const users = await this.bus.presence.list(this.id);
+    return { type: "presence", room: this.id, count: users.length, users };
+  }
+
+  /** Sends presence to one connection and remembers it as the room's current set. */
+  async sendPresence(conn: Connection): Promise<void> {
+    const frame = await this.presenceFrame();
+    conn.send(frame);
+  }
+
+  private async refreshPresence(): Promise<void> {
+    if (this.connections.size === 0) return;
+    try {
+      const frame = await this.presenceFrame();
+      const json = JSON.stringify(frame);
+      if (json === this.lastPresence) return;
+      this.lastPresence = json;
+      for (const c of this.connections) if (c.state === "joined") c.sendRaw(json);
+    } catch {
+      // The bus is down; the next change or heartbeat recomputes presence.
+    }
+  }
+
+  /** Tells every connection the room ended and closes them with 4010. */
+  end(reason: DestroyReason): void {
+    const json = JSON.stringify({ type: "destroyed", room: this.id, reason });
+    for (const c of [...this.connections]) {
+      c.sendRaw(json);
+      c.close(CLOSE_CODES.roomEnded, reason);
+    }
+  }
+
+  private readonly listener: RoomListener = {
+    message: (message) => {
+      const json = JSON.stringify({ type: "message", message });
+      for (const c of this.connections) c.deliver(message, json);
+    },
+    event: (event) => this.onEvent(event),
+    reset: () => void this.resendHistory(),
+  };
+
+  onEvent(event: RoomEvent): void {
+    switch (event.kind) {
+      case "typing":
+        this.broadcast({ type: "typing", room: this.id, clientId: event.clientId, name: event.name }, event.clientId);
+        return;
+      case "presence":
+        this.schedulePresence();
+        return;
+      case "destroyed":
+        this.end(event.reason);
+        return;
+    }
+  }
+
+  /** The log restarted: every connection gets the newest history with `reset:true`. */
+  private async resendHistory(): Promise<void> {
+    if (this.resetting) return;
+    this.resetting = true;
+    const conns = [...this.connections].filter((c) => c.state === "joined");
+    for (const c of conns) c.pending = [];
+    try {
+      const history = await this.bus.history(this.id, undefined, HISTORY_ON_JOIN);
+      for (const c of conns) {
+        this.sendHistory(c, history.messages, true, undefined);
+        const buffered = c.pending ?? [];
+        c.pending = null;
+        for (const m of buffered)
+          if (compareIds(m.id, c.lastId) > 0) c.deliver(m, JSON.stringify({ type: "message", message: m }));
+      }
+    } catch {
+      for (const c of conns) {
+        c.pending = null;
+        c.close(1013, "try again later");
+      }
+    } finally {
+      this.resetting = false;
+    }
+    this.lastPresence = "";
+    this.schedulePresence();
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./limits";
+export * from "./text";
+export * from "./message-id";
+export * from "./client-frames";
+export * from "./server-frames";
+export * from "./parse";

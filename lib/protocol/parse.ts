@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { clientFrame, type ClientFrame } from "./client-frames";
+import { serverFrame, type ServerFrame } from "./server-frames";
+import { checkText } from "./text";
+
+/**
+ * The only place JSON from the wire is parsed. Every result is validated by a zod schema; callers
+ * get either a typed frame or the contract's error code with a message a person can read.
+ */
+
+export type ClientParseResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: "bad_frame" | "empty" | "too_long"; message: string; nonce?: string };
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "invalid frame";
+  const path = issue.path.join(".");
+  return path ? `${path}: ${issue.message}` : issue.message;
+}
+
+export function parseClientFrame(data: string): ClientParseResult {
+  const obj = parseJsonObject(data);
+  if (!obj) return { ok: false, code: "bad_frame", message: "Frames must be JSON objects." };
+
+  if (obj.type === "message") {
+    const nonce = typeof obj.nonce === "string" ? obj.nonce : undefined;
+    if (typeof obj.text === "string") {
+      const text = checkText(obj.text);
+      if (!text.ok) {
+        const message = text.code === "empty" ? "Messages cannot be empty." : "Messages can be at most 1000 characters.";
+        return { ok: false, code: text.code, message, nonce };
+      }
+      obj.text = text.text;
+    }
+    const parsed = clientFrame.safeParse(obj);
+    if (!parsed.success) return { ok: false, code: "bad_frame", message: describe(parsed.error), nonce };
+    return { ok: true, frame: parsed.data };
+  }
+
+  const parsed = clientFrame.safeParse(obj);
+  if (!parsed.success) {
+    const message =
+      typeof obj.type === "string" && !["join", "typing", "ping"].includes(obj.type)
+        ? `Unknown frame type "${obj.type.slice(0, 40)}".`
+        : describe(parsed.error);
+    return { ok: false, code: "bad_frame", message };
+  }
+  return { ok: true, frame: parsed.data };
+}
+
+export type ServerParseResult = { ok: true; frame: ServerFrame } | { ok: false; message: string };
+
+/** Used by the browser client and by tests: frames from the server, validated. */
+export function parseServerFrame(data: string): ServerParseResult {
+  const obj = parseJsonObject(data);
+  if (!obj) return { ok: false, message: "not a JSON object" };
+  const parsed = serverFrame.safeParse(obj);
+  return parsed.success ? { ok: true, frame: parsed.data } : { ok: false, message: describe(parsed.error) };
+}
+
+/** Parses a JSON payload stored by Flare itself (Redis stream fields) against a schema. */
+export function parseStored<S extends z.ZodType>(schema: S, text: string): z.infer<S> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
