@@ -1,0 +1,117 @@
+import WebSocket from "ws";
+import { parseServerFrame, type ClientFrameInput, type ServerFrame, type ServerFrameOf } from "../../lib/protocol";
+
+type Waiter = { match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void };
+
+/**
+ * A raw WebSocket client that speaks the contract: every server frame is validated with the
+ * contract's schemas (an invalid frame fails the test), kept in `frames`, and can be awaited.
+ */
+export class TestClient {
+  readonly frames: ServerFrame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly waiters = new Set<Waiter>();
+  private cursor = 0;
+  invalid: string[] = [];
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on("message", (data) => {
+      const parsed = parseServerFrame(data.toString());
+      if (!parsed.ok) {
+        this.invalid.push(`${parsed.message}: ${data.toString().slice(0, 200)}`);
+        return;
+      }
+      this.frames.push(parsed.frame);
+      for (const w of this.waiters)
+        if (w.match(parsed.frame)) {
+          this.waiters.delete(w);
+          w.resolve(parsed.frame);
+        }
+    });
+    this.closed = new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  static connect(url: string, opts: { origin?: string; cookie?: string; headers?: Record<string, string> } = {}): Promise<TestClient> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.cookie) headers.cookie = opts.cookie;
+    const ws = new WebSocket(url, { headers, ...(opts.origin ? { origin: opts.origin } : {}) });
+    const client = new TestClient(ws);
+    return new Promise((resolve, reject) => {
+      ws.once("open", () => resolve(client));
+      ws.once("error", reject);
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+  }
+
+  /** Connects and joins; resolves once the history frame arrived. */
+  static async join(
+    url: string,
+    join: { room?: string; clientId: string; name?: string; since?: string },
+    opts: { cookie?: string } = {},
+  ): Promise<TestClient> {
+    const c = await TestClient.connect(url, opts);
+    c.send({ type: "join", room: join.room ?? "lobby", clientId: join.clientId, name: join.name ?? join.clientId, ...(join.since ? { since: join.since } : {}) });
+    await c.next("history");
+    return c;
+  }
+
+  send(frame: ClientFrameInput | Record<string, unknown>): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string | Buffer, binary = false): void {
+    this.ws.send(data, { binary });
+  }
+
+  /** The next frame of `type` not yet consumed by `next` (frames already received count). */
+  async next<T extends ServerFrame["type"]>(type: T, timeoutMs = 5000): Promise<ServerFrameOf<T>> {
+    for (; this.cursor < this.frames.length; this.cursor++) {
+      const f = this.frames[this.cursor]!;
+      if (f.type === type) {
+        this.cursor++;
+        return f as ServerFrameOf<T>;
+      }
+    }
+    const f = await this.waitFor((x) => x.type === type, timeoutMs, `a "${type}" frame`, this.frames.length);
+    this.cursor = this.frames.indexOf(f) + 1;
+    return f as ServerFrameOf<T>;
+  }
+
+  /** The first frame (received already, from index `from` on, or later) that matches. */
+  waitFor(match: (f: ServerFrame) => boolean, timeoutMs = 5000, what = "a matching frame", from = 0): Promise<ServerFrame> {
+    const seen = this.frames.slice(from).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        match,
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got: ${JSON.stringify(this.frames.slice(-8))}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Live chat messages received (excluding history), in arrival order. */
+  messages(filter: (m: ServerFrameOf<"message">["message"]) => boolean = () => true) {
+    return this.frames.filter((f): f is ServerFrameOf<"message"> => f.type === "message").map((f) => f.message).filter(filter);
+  }
+
+  errors(): ServerFrameOf<"error">[] {
+    return this.frames.filter((f): f is ServerFrameOf<"error"> => f.type === "error");
+  }
+
+  close(code?: number): Promise<{ code: number; reason: string }> {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code);
+    return this.closed;
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
