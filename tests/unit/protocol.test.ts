@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { checkText, cleanName, compareIds, IdSequence, parseClientFrame, parseServerFrame } from "../../lib/protocol";
+
+describe("parseClientFrame", () => {
+  it("accepts every client frame of the contract", () => {
+    for (const f of [
+      { type: "join", room: "lobby", clientId: "a_B-9", name: "Swift Otter", since: "1-0" },
+      { type: "message", text: "hi", nonce: "n" },
+      { type: "message", text: "hi" },
+      { type: "typing" },
+      { type: "ping" },
+    ]) {
+      const r = parseClientFrame(JSON.stringify(f));
+      assert.ok(r.ok, JSON.stringify(r));
+      assert.equal(r.frame.type, f.type);
+    }
+  });
+
+  it("cleans names: control characters removed, then trimmed, 1–40 code points", () => {
+    const r = parseClientFrame(JSON.stringify({ type: "join", room: "lobby", clientId: "c", name: "\u0001  Ada\u0000 \n" }));
+    assert.ok(r.ok && r.frame.type === "join");
+    assert.equal(r.frame.name, "Ada");
+    assert.equal(cleanName("a\u0085b"), "ab");
+    const long = parseClientFrame(JSON.stringify({ type: "join", room: "lobby", clientId: "c", name: "é".repeat(41) }));
+    assert.deepEqual(long.ok ? "ok" : long.code, "bad_frame");
+    const emoji = parseClientFrame(JSON.stringify({ type: "join", room: "lobby", clientId: "c", name: "🦦".repeat(40) }));
+    assert.ok(emoji.ok, "40 code points of emoji is a valid name");
+  });
+
+  it("trims message text and counts code points", () => {
+    assert.deepEqual(checkText("  x "), { ok: true, text: "x" });
+    assert.deepEqual(checkText(" \n "), { ok: false, code: "empty" });
+    assert.equal(checkText("😀".repeat(1000)).ok, true);
+    assert.deepEqual(checkText("😀".repeat(1001)), { ok: false, code: "too_long" });
+  });
+
+  it("empty / too_long take precedence over other field errors and keep the nonce", () => {
+    const r = parseClientFrame(JSON.stringify({ type: "message", text: "   ", nonce: "k", extra: 1 }));
+    assert.deepEqual(r.ok ? null : [r.code, r.nonce], ["empty", "k"]);
+    const r2 = parseClientFrame(JSON.stringify({ type: "message", text: "y".repeat(1001), nonce: 5 }));
+    assert.deepEqual(r2.ok ? null : r2.code, "too_long");
+  });
+
+  it("refuses non-objects, unknown types and wrong fields with bad_frame", () => {
+    for (const raw of ["", "nope", "[]", "1", "null", '{"type":"x"}', '{"type":"message"}', '{"type":"join","room":"lobby","clientId":"a b","name":"n"}']) {
+      const r = parseClientFrame(raw);
+      assert.equal(r.ok, false, raw);
+      assert.equal(!r.ok && r.code, "bad_frame", raw);
+    }
+  });
+});
+
+describe("parseServerFrame", () => {
+  it("validates server frames and rejects unknown shapes", () => {
+    assert.equal(parseServerFrame('{"type":"pong"}').ok, true);
+    assert.equal(parseServerFrame('{"type":"ack","nonce":"n"}').ok, false);
+    assert.equal(parseServerFrame("garbage").ok, false);
+  });
+});
+
+describe("message ids", () => {
+  it("compare by milliseconds, then sequence, numerically", () => {
+    assert.equal(compareIds("2-0", "10-0"), -1);
+    assert.equal(compareIds("10-2", "10-10"), -1);
+    assert.equal(compareIds("5-5", "5-5"), 0);
+    assert.throws(() => compareIds("x", "1-0"));
+  });
+
+  it("IdSequence is strictly increasing, even when the clock stalls or goes back", () => {
+    const seq = new IdSequence();
+    const ids = [seq.next(100), seq.next(100), seq.next(99), seq.next(101)];
+    assert.deepEqual(ids, ["100-0", "100-1", "100-2", "101-0"]);
+  });
+});
