@@ -1,15 +1,8 @@
 import { nanoid } from "nanoid";
 import type { WebSocket } from "ws";
 import { CLOSE_CODES, defaultMessage, type ErrorCode } from "../errors";
-import {
-  compareIds,
-  MAX_BUFFERED_BYTES,
-  RATE_BURST,
-  RATE_PER_SECOND,
-  SLOW_CONSUMER_KILL_MS,
-  type Message,
-  type ServerFrame,
-} from "../protocol";
+import { MAX_BUFFERED_BYTES, RATE_BURST, RATE_PER_SECOND, SLOW_CONSUMER_KILL_MS, type ServerFrame } from "../protocol";
+import { RoomMember } from "./member";
 import { TokenBucket } from "./rate-limit";
 
 /** What the route learned from the upgrade request, before the socket existed. */
@@ -18,22 +11,14 @@ export type ConnectionContext = {
   seats: ReadonlyMap<string, string>;
 };
 
-export type ConnectionState = "open" | "joining" | "joined" | "closed";
-
 /**
  * One WebSocket: its identity once joined, what it has been sent (`lastId`), and the guards that
  * protect the instance from it (rate limit, slow-consumer cut-off).
  */
-export class Connection {
+export class Connection extends RoomMember {
   readonly id = nanoid(12);
-  state: ConnectionState = "open";
-  clientId = "";
   name = "";
   roomId = "";
-  /** Id of the newest message this connection has been sent; live messages at or below it are skipped. */
-  lastId = "0-0";
-  /** Live messages that arrived while this connection's history was being read. */
-  pending: Message[] | null = null;
   lastTypingAt = 0;
   /** Frames are handled one after another, in the order they arrived. */
   queue: Promise<void> = Promise.resolve();
@@ -42,7 +27,9 @@ export class Connection {
   constructor(
     readonly ws: WebSocket,
     readonly context: ConnectionContext,
-  ) {}
+  ) {
+    super();
+  }
 
   get isOpen(): boolean {
     return this.state !== "closed" && this.ws.readyState === this.ws.OPEN;
@@ -56,6 +43,10 @@ export class Connection {
     this.sendRaw(JSON.stringify(frame));
   }
 
+  push(frame: ServerFrame, json?: string): void {
+    this.sendRaw(json ?? JSON.stringify(frame));
+  }
+
   /** Sends an already serialised frame (broadcasts serialise once). */
   sendRaw(json: string): void {
     if (!this.isOpen) return;
@@ -65,17 +56,6 @@ export class Connection {
 
   sendError(code: ErrorCode, message = defaultMessage(code), nonce?: string): void {
     this.send({ type: "error", code, message, ...(nonce !== undefined ? { nonce } : {}) });
-  }
-
-  /** Delivers a live message unless this connection already has it; buffers it while joining. */
-  deliver(message: Message, json: string): void {
-    if (this.pending) {
-      this.pending.push(message);
-      return;
-    }
-    if (compareIds(message.id, this.lastId) <= 0) return;
-    this.lastId = message.id;
-    this.sendRaw(json);
   }
 
   close(code: number, reason = ""): void {

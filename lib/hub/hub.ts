@@ -4,6 +4,7 @@ import { CLOSE_CODES, FlareError, isFlareError } from "../errors";
 import { parseClientFrame, type JoinFrame, type MessageFrame } from "../protocol";
 import { Connection, type ConnectionContext } from "./connection";
 import { LocalRoom } from "./local-room";
+import type { RoomMember } from "./member";
 import type { RoomAccess, RoomInfo } from "./room-access";
 
 export type HubOptions = {
@@ -96,6 +97,7 @@ export class Hub {
       return this.refuse(conn, e);
     }
     if (conn.state !== "joining") return;
+    if (info.expiresAt !== null && info.expiresAt <= Date.now()) return this.refuse(conn, new FlareError("room_not_found"));
     conn.clientId = frame.clientId;
     conn.name = frame.name;
     conn.roomId = frame.room;
@@ -116,6 +118,7 @@ export class Hub {
         expiresAt: info.expiresAt,
         capacity: info.capacity,
       });
+      if (info.expiresAt !== null) room.expireAt(info.expiresAt);
       await room.attach(conn, frame.since);
     } catch (e) {
       void this.bus.presence.remove(frame.room, conn.id).catch(() => {});
@@ -262,7 +265,7 @@ export class Hub {
   private async beat(): Promise<void> {
     for (const room of this.rooms.values()) {
       const entries = [...room.connections]
-        .filter((c) => c.state === "joined")
+        .filter((c): c is Connection => c instanceof Connection && c.state === "joined")
         .map((c) => ({ connectionId: c.id, clientId: c.clientId, name: c.name }));
       try {
         const pruned = await this.bus.presence.heartbeat(room.id, entries);
@@ -274,6 +277,37 @@ export class Hub {
         // Next beat.
       }
     }
+  }
+
+  /**
+   * Adds a server-side member (realtime subscribe, SSE) to a room on this instance: it gets the
+   * same ordered feed as a socket, starting with history, but is not a person in presence.
+   */
+  async follow(
+    roomId: string,
+    member: RoomMember,
+    opts: { since?: string; limit?: number; expiresAt?: number | null } = {},
+  ): Promise<void> {
+    const room = this.room(roomId);
+    if (opts.expiresAt) room.expireAt(opts.expiresAt);
+    member.state = "joining";
+    await room.attach(member, opts.since, opts.limit);
+    if (member.state !== "joining") {
+      room.detach(member);
+      return;
+    }
+    member.state = "joined";
+    try {
+      await room.sendPresence(member);
+    } catch {
+      // Presence follows with the next change.
+    }
+    room.flush(member);
+  }
+
+  unfollow(roomId: string, member: RoomMember): void {
+    member.state = "closed";
+    this.rooms.get(roomId)?.detach(member);
   }
 
   /** Ends a room on this instance (expiry or destroy). Other instances hear it through the bus. */

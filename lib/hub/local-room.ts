@@ -1,7 +1,7 @@
 import type { Bus, RoomEvent, RoomListener } from "../bus/types";
 import { CLOSE_CODES } from "../errors";
-import { compareIds, HISTORY_ON_JOIN, type DestroyReason, type Message, type ServerFrame } from "../protocol";
-import type { Connection } from "./connection";
+import { HISTORY_ON_JOIN, type DestroyReason, type Message, type ServerFrame } from "../protocol";
+import type { RoomMember } from "./member";
 
 /**
  * One room as seen by this instance: its local connections and the bus subscription that feeds
@@ -10,7 +10,9 @@ import type { Connection } from "./connection";
  * is read, and the room's subscription cursor starts at the first joiner's history.
  */
 export class LocalRoom {
-  readonly connections = new Set<Connection>();
+  /** WebSocket connections and server-side subscribers of this room on this instance. */
+  readonly connections = new Set<RoomMember>();
+  private expiryTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   /** Resolves once the bus subscription exists; later joiners wait for it before reading history. */
   private subscribed: Promise<void> | undefined;
@@ -28,13 +30,13 @@ export class LocalRoom {
    * Sends `history` to a connection and starts its live feed. Rejects (leaving the connection
    * out of the room) when the bus cannot be read.
    */
-  async attach(conn: Connection, since: string | undefined): Promise<void> {
+  async attach(conn: RoomMember, since: string | undefined, limit = HISTORY_ON_JOIN): Promise<void> {
     if (this.subscribed) {
       await this.subscribed;
       conn.pending = [];
       this.connections.add(conn);
       try {
-        const history = await this.bus.history(this.id, since, HISTORY_ON_JOIN);
+        const history = await this.bus.history(this.id, since, limit);
         this.sendHistory(conn, history.messages, history.reset, since);
       } catch (e) {
         this.detach(conn);
@@ -52,7 +54,7 @@ export class LocalRoom {
     });
     this.subscribed.catch(() => {});
     try {
-      const history = await this.bus.history(this.id, since, HISTORY_ON_JOIN);
+      const history = await this.bus.history(this.id, since, limit);
       const cursor = history.messages.at(-1)?.id ?? (history.reset ? "0-0" : (since ?? "0-0"));
       this.unsubscribe = this.bus.subscribe(this.id, cursor, this.listener);
       release();
@@ -65,27 +67,36 @@ export class LocalRoom {
     }
   }
 
-  private sendHistory(conn: Connection, messages: Message[], reset: boolean, since: string | undefined): void {
-    conn.send({ type: "history", room: this.id, messages, reset });
+  private sendHistory(conn: RoomMember, messages: Message[], reset: boolean, since: string | undefined): void {
+    conn.push({ type: "history", room: this.id, messages, reset });
     conn.lastId = messages.at(-1)?.id ?? (reset ? "0-0" : (since ?? "0-0"));
   }
 
   /** Releases what arrived while the connection's history was in flight. Call after `presence`. */
-  flush(conn: Connection): void {
+  flush(conn: RoomMember): void {
     const buffered = conn.pending ?? [];
     conn.pending = null;
-    for (const m of buffered) conn.deliver(m, JSON.stringify({ type: "message", message: m }));
+    for (const m of buffered) conn.deliver(m);
   }
 
-  detach(conn: Connection): void {
+  detach(conn: RoomMember): void {
     if (!this.connections.delete(conn)) return;
     if (this.connections.size === 0) {
       this.unsubscribe?.();
       this.unsubscribe = undefined;
       this.subscribed = undefined;
       clearTimeout(this.presenceTimer);
+      clearTimeout(this.expiryTimer);
+      this.expiryTimer = undefined;
       this.onEmpty(this);
     }
+  }
+
+  /** A private room ends itself at its expiry on every instance that holds it. */
+  expireAt(expiresAt: number): void {
+    if (this.expiryTimer) return;
+    this.expiryTimer = setTimeout(() => this.end("expired"), Math.max(0, expiresAt - Date.now()));
+    this.expiryTimer.unref();
   }
 
   hasClient(clientId: string): boolean {
@@ -98,7 +109,7 @@ export class LocalRoom {
     const json = JSON.stringify(frame);
     for (const c of this.connections) {
       if (c.state !== "joined" || c.clientId === exceptClientId) continue;
-      c.sendRaw(json);
+      c.push(frame, json);
     }
   }
 
@@ -117,9 +128,8 @@ export class LocalRoom {
   }
 
   /** Sends presence to one connection and remembers it as the room's current set. */
-  async sendPresence(conn: Connection): Promise<void> {
-    const frame = await this.presenceFrame();
-    conn.send(frame);
+  async sendPresence(conn: RoomMember): Promise<void> {
+    conn.push(await this.presenceFrame());
   }
 
   private async refreshPresence(): Promise<void> {
@@ -129,7 +139,7 @@ export class LocalRoom {
       const json = JSON.stringify(frame);
       if (json === this.lastPresence) return;
       this.lastPresence = json;
-      for (const c of this.connections) if (c.state === "joined") c.sendRaw(json);
+      for (const c of this.connections) if (c.state === "joined") c.push(frame, json);
     } catch {
       // The bus is down; the next change or heartbeat recomputes presence.
     }
@@ -137,9 +147,10 @@ export class LocalRoom {
 
   /** Tells every connection the room ended and closes them with 4010. */
   end(reason: DestroyReason): void {
-    const json = JSON.stringify({ type: "destroyed", room: this.id, reason });
+    const frame = { type: "destroyed", room: this.id, reason } as const;
+    const json = JSON.stringify(frame);
     for (const c of [...this.connections]) {
-      c.sendRaw(json);
+      c.push(frame, json);
       c.close(CLOSE_CODES.roomEnded, reason);
     }
   }
@@ -179,8 +190,7 @@ export class LocalRoom {
         this.sendHistory(c, history.messages, true, undefined);
         const buffered = c.pending ?? [];
         c.pending = null;
-        for (const m of buffered)
-          if (compareIds(m.id, c.lastId) > 0) c.deliver(m, JSON.stringify({ type: "message", message: m }));
+        for (const m of buffered) c.deliver(m);
       }
     } catch {
       for (const c of conns) {

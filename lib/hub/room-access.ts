@@ -1,6 +1,3 @@
-import { FlareError } from "../errors";
-import { LOBBY } from "../protocol";
-
 export type RoomInfo = { expiresAt: number | null; capacity: number | null };
 
 /**
@@ -11,10 +8,3 @@ export interface RoomAccess {
   /** Rejects with FlareError `room_not_found` or `unauthorized`. */
   authorize(room: string, seatToken: string | undefined): Promise<RoomInfo>;
 }
-
-export const lobbyOnly: RoomAccess = {
-  async authorize(room) {
-    if (room === LOBBY) return { expiresAt: null, capacity: null };
-    throw new FlareError("room_not_found");
-  },
-};

@@ -18,7 +18,24 @@ export function seatTokens(cookieHeader: string | null): Map<string, string> {
     const name = part.slice(0, eq).trim();
     if (!name.startsWith(SEAT_COOKIE_PREFIX)) continue;
     const value = part.slice(eq + 1).trim();
-    if (value) seats.set(name.slice(SEAT_COOKIE_PREFIX.length), decodeURIComponent(value));
+    // Tokens are base64url: anything else is not a seat token of ours.
+    if (/^[A-Za-z0-9_-]{16,128}$/.test(value)) seats.set(name.slice(SEAT_COOKIE_PREFIX.length), value);
   }
   return seats;
+}
+
+/**
+ * The seat cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS, living no longer than the
+ * room.
+ */
+export function seatCookie(roomId: string, token: string, expiresAt: number, secure: boolean): string {
+  const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+  return [
+    `${seatCookieName(roomId)}=${token}`,
+    `Max-Age=${maxAge}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
 }

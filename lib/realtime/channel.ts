@@ -1,0 +1,76 @@
+import { z } from "zod";
+import type { Bus } from "../bus/types";
+import { FlareError, type ErrorCode } from "../errors";
+import type { Hub } from "../hub/hub";
+import { isMessageId, LOBBY, ROOM_RETAINS, type Message } from "../protocol";
+import type { RoomService } from "../rooms/service";
+import { emitSchemas, SERVER_CLIENT_ID, type EmitEvent, type EmitInput } from "./schema";
+import { Subscriber } from "./subscriber";
+
+export type HistoryQuery = { limit?: number; start?: string; end?: string };
+export type SubscribeOptions = {
+  /** Replay messages first: after `since` when the room still holds it, else the newest `limit` (default 50). */
+  history?: boolean | { since?: string; limit?: number };
+  signal?: AbortSignal;
+};
+
+/**
+ * One room, for server code: `emit` stores and delivers a message to every connection on every
+ * instance (same path as a WebSocket message), `history` reads it back, `subscribe` follows it.
+ * Access checks (seats) are the caller's business: this is the trusted server side.
+ */
+export class Channel {
+  constructor(
+    readonly roomId: string,
+    private readonly deps: { bus: Bus; hub: Hub; rooms: RoomService },
+  ) {}
+
+  async emit<E extends EmitEvent>(event: E, data: EmitInput<E>): Promise<Message> {
+    const parsed = emitSchemas[event].safeParse(data);
+    if (!parsed.success) throw invalid(parsed.error);
+    await this.requireRoom();
+    const { name, text, clientId, nonce } = parsed.data;
+    const { message } = await this.deps.bus.append({
+      room: this.roomId,
+      clientId: clientId ?? SERVER_CLIENT_ID,
+      name,
+      text,
+      ...(nonce !== undefined ? { nonce } : {}),
+    });
+    return message;
+  }
+
+  async history({ limit = 100, start, end }: HistoryQuery = {}): Promise<Message[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > ROOM_RETAINS) throw new FlareError("bad_request", "limit must be 1–1000");
+    for (const id of [start, end]) if (id !== undefined && !isMessageId(id)) throw new FlareError("bad_request", `"${id}" is not a message id`);
+    await this.requireRoom();
+    return this.deps.bus.range(this.roomId, { limit, ...(start ? { start } : {}), ...(end ? { end } : {}) });
+  }
+
+  /** Live events of the room as an async iterator; it ends on abort, on `destroyed`, or on `return()`. */
+  async subscribe({ history = false, signal }: SubscribeOptions = {}): Promise<Subscriber> {
+    const room = await this.requireRoom();
+    const sub = new Subscriber(history !== false);
+    const opts = typeof history === "object" ? history : {};
+    const since = history ? opts.since : undefined;
+    sub.onClose = () => this.deps.hub.unfollow(this.roomId, sub);
+    if (signal?.aborted) {
+      sub.finish();
+      return sub;
+    }
+    signal?.addEventListener("abort", () => sub.finish(), { once: true });
+    await this.deps.hub.follow(this.roomId, sub, { since, limit: opts.limit, expiresAt: room?.expiresAt });
+    return sub;
+  }
+
+  private async requireRoom(): Promise<{ expiresAt: number } | undefined> {
+    if (this.roomId !== LOBBY) return this.deps.rooms.get(this.roomId);
+  }
+}
+
+function invalid(error: z.ZodError): FlareError {
+  const issue = error.issues[0];
+  const custom = issue && "params" in issue ? (issue.params as { code?: ErrorCode } | undefined)?.code : undefined;
+  const field = issue?.path.join(".") ?? "body";
+  return new FlareError(custom ?? "bad_request", `${field}: ${issue?.message ?? "invalid"}`);
+}

@@ -1,0 +1,35 @@
+/** Private rooms: created with a TTL and a capacity; a seat is a browser holding a seat token. */
+
+export const ROOM_TTL = { min: 10, max: 24 * 60 * 60, default: 600 } as const;
+export const ROOM_CAPACITY = { min: 2, max: 50, default: 2 } as const;
+
+export type RoomMeta = {
+  roomId: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  capacity: number;
+  /** Seats taken. */
+  members: number;
+};
+
+export type SeatClaim = {
+  room: RoomMeta;
+  /** The seat token to put in the cookie: the one presented, or a new one. */
+  token: string;
+  /** False when the token presented already held a seat (the claim is idempotent). */
+  claimed: boolean;
+};
+
+/**
+ * Where rooms and seats live: in this process, or in Redis next to the room's streams (all of a
+ * room's keys share its expiry). Errors: FlareError `room_not_found`, `room_full`, `unavailable`.
+ */
+export interface RoomStore {
+  create(opts: { ttlSeconds: number; capacity: number }): Promise<{ room: RoomMeta; token: string }>;
+  get(roomId: string): Promise<RoomMeta | null>;
+  /** Atomic: N concurrent claims on k free seats seat exactly k, across instances. */
+  claimSeat(roomId: string, token: string | undefined): Promise<SeatClaim>;
+  hasSeat(roomId: string, token: string): Promise<boolean>;
+  /** Deletes the room and every key it has. False when it did not exist. */
+  destroy(roomId: string): Promise<boolean>;
+}
