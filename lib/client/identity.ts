@@ -1,0 +1,62 @@
+import { nanoid } from "nanoid";
+import { cleanName, isValidName, MAX_NAME_CHARS } from "../protocol";
+import { randomName } from "./names";
+
+/**
+ * Per-tab identity, kept in sessionStorage: a tab keeps its clientId across reloads, a new tab
+ * gets a new one. `confirmed` is set once the person chose (or accepted) a name and joined.
+ */
+export type Identity = { clientId: string; name: string; confirmed: boolean };
+
+const KEY = "flare.identity.v1";
+const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function storage(): Storage | undefined {
+  try {
+    return typeof window === "undefined" ? undefined : window.sessionStorage;
+  } catch {
+    return undefined; // storage disabled
+  }
+}
+
+export function newIdentity(): Identity {
+  return { clientId: nanoid(), name: randomName(), confirmed: false };
+}
+
+function parse(raw: string | null | undefined): Identity | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as Partial<Identity>;
+    if (typeof v.clientId !== "string" || !CLIENT_ID.test(v.clientId)) return undefined;
+    const name = typeof v.name === "string" ? cleanName(v.name) : "";
+    return { clientId: v.clientId, name: isValidName(name) ? name : randomName(), confirmed: v.confirmed === true };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads this tab's identity, creating and storing one on first use. */
+export function loadIdentity(): Identity {
+  const store = storage();
+  const existing = parse(store?.getItem(KEY));
+  if (existing) return existing;
+  const fresh = newIdentity();
+  saveIdentity(fresh);
+  return fresh;
+}
+
+export function saveIdentity(identity: Identity): void {
+  try {
+    storage()?.setItem(KEY, JSON.stringify(identity));
+  } catch {
+    // Quota or privacy mode: the identity lives for this page only.
+  }
+}
+
+/** A name as the server will store it, or an error a person can read. */
+export function validateName(raw: string): { ok: true; name: string } | { ok: false; message: string } {
+  const name = cleanName(raw);
+  if (name.length === 0) return { ok: false, message: "Pick a name." };
+  if (!isValidName(name)) return { ok: false, message: `Names can be at most ${MAX_NAME_CHARS} characters.` };
+  return { ok: true, name };
+}
