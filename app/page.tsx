@@ -1,3 +1,5 @@
+import { Lobby } from "@/components/lobby/lobby";
+
 export default function Home() {
-  return <main className="p-4">Flare</main>;
+  return <Lobby />;
 }

@@ -1,0 +1,49 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { statusLabel } from "@/lib/client/format";
+import type { ConnectionStatus } from "@/lib/client/room-client";
+
+const DOT: Record<ConnectionStatus["state"], string> = {
+  idle: "bg-zinc-500",
+  connecting: "bg-amber-400 animate-pulse",
+  connected: "bg-emerald-400",
+  reconnecting: "bg-amber-400",
+  offline: "bg-zinc-500",
+  ended: "bg-rose-500",
+};
+
+export function ConnectionBadge({ status, onRetryNow }: { status: ConnectionStatus; onRetryNow?: () => void }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (status.state !== "reconnecting") return;
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(t);
+  }, [status]);
+
+  const label = statusLabel(status, now);
+  return (
+    <span className="inline-flex items-center gap-2">
+      <span
+        data-testid="connection-badge"
+        data-state={status.state}
+        role="status"
+        aria-live="polite"
+        className="inline-flex items-center gap-1.5 rounded-full border border-white/10 bg-white/5 px-2.5 py-1 text-xs font-medium text-zinc-300 whitespace-nowrap"
+      >
+        <span aria-hidden="true" className={`size-2 rounded-full ${DOT[status.state]}`} />
+        {label}
+      </span>
+      {status.state === "reconnecting" && onRetryNow ? (
+        <button
+          type="button"
+          onClick={onRetryNow}
+          className="hidden rounded text-xs text-orange-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-orange-400 sm:inline"
+        >
+          Retry now
+        </button>
+      ) : null}
+    </span>
+  );
+}
