@@ -1,0 +1,68 @@
+/**
+ * The ONLY place Redis key names are built. Everything Flare stores lives under `flare:`.
+ *
+ * Every key of a room carries the room id as a hash tag (`flare:{<room>}:…`) so that all of a
+ * room's keys hash to one Redis Cluster slot: the Lua scripts touch several of them at once and
+ * `deleteRoom` DELs them in one command. Room ids are opaque strings; a `}` inside one only moves
+ * the hash tag's end, all keys of that room still share it, and since no suffix below contains
+ * `}:`, two different rooms can never build the same key.
+ */
+export const KEY_PREFIX = "flare:";
+
+/** Global stream of `destroyed` events (MAXLEN ~1000); every instance's reader always reads it. */
+export const CONTROL_STREAM = `${KEY_PREFIX}control`;
+
+export type RoomKeys = {
+  /** Stream: the room's messages; the stream id is the message id. */
+  messages: string;
+  /** Stream: typing / presence events relayed between instances. */
+  events: string;
+  /** Zset: connectionId → last seen (ms, Redis clock). */
+  presence: string;
+  /** Hash: connectionId → JSON {clientId, name, instance}. */
+  conns: string;
+  /** Set: clientIds announced with a "joined" message and not yet "left". */
+  announced: string;
+  /** Hash: `clientId\nnonce` → first message id. */
+  nonces: string;
+  /** Zset: `clientId\nnonce` → when it was stored (ms), for the 10-minute dedupe window. */
+  nonceTimes: string;
+  /** Hash (private rooms only): expiresAt, capacity, createdAt. Its expiry is the room's expiry. */
+  meta: string;
+  /** Set (private rooms only): hashes of seat tokens. */
+  seats: string;
+};
+
+/** The order of `allRoomKeys`; the Lua scripts address KEYS[i] by these positions (1-based there). */
+export const ROOM_KEY_ORDER = [
+  "messages",
+  "events",
+  "presence",
+  "conns",
+  "announced",
+  "nonces",
+  "nonceTimes",
+  "meta",
+  "seats",
+] as const satisfies readonly (keyof RoomKeys)[];
+
+export function roomKeys(room: string): RoomKeys {
+  const base = `${KEY_PREFIX}{${room}}`;
+  return {
+    messages: `${base}:messages`,
+    events: `${base}:events`,
+    presence: `${base}:presence`,
+    conns: `${base}:conns`,
+    announced: `${base}:announced`,
+    nonces: `${base}:nonces`,
+    nonceTimes: `${base}:nonce-times`,
+    meta: `${base}:meta`,
+    seats: `${base}:seats`,
+  };
+}
+
+/** Every key of the room, in `ROOM_KEY_ORDER`. */
+export function allRoomKeys(room: string): string[] {
+  const keys = roomKeys(room);
+  return ROOM_KEY_ORDER.map((k) => keys[k]);
+}
