@@ -1,6 +1,8 @@
 import { nanoid } from "nanoid";
 import { env } from "../env";
+import { sharedRedis } from "../redis/client";
 import { MemoryBus } from "./memory";
+import { RedisBus } from "./redis/redis-bus";
 import type { Bus } from "./types";
 
 export type { Bus } from "./types";
@@ -9,6 +11,7 @@ export type { Bus } from "./types";
 export function createBus(): Bus {
   const config = env();
   const instanceId = config.INSTANCE_ID ?? nanoid(8);
-  if (!config.REDIS_URL) return new MemoryBus(instanceId);
-  throw new Error("REDIS_URL is set but the Redis bus is not built yet");
+  const client = sharedRedis();
+  if (!client) return new MemoryBus(instanceId);
+  return new RedisBus({ client, instanceId });
 }

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { isMessageId, messageSchema, parseStored, type Message, type PresenceUser } from "../../protocol";
+import type { MessageDraft, RoomEvent } from "../types";
+
+/**
+ * Stream entries <-> Flare values. Everything read back from Redis goes through `parseStored`
+ * (zod), never a bare `JSON.parse(x) as T`: a stray or corrupt entry is skipped, not trusted.
+ *
+ * A message entry is `d` = the message JSON without `id` and `ts`, `o` = the origin instance. The
+ * stream id is the message id and `ts` is its millisecond part.
+ */
+
+const storedMessageSchema = messageSchema.omit({ id: true, ts: true });
+
+export type StreamEntry = [id: string, fields: string[]];
+
+/** The stream fields of an entry as a record (`d`, `o`). */
+export function entryFields(fields: readonly unknown[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const key = fields[i];
+    const value = fields[i + 1];
+    if (typeof key === "string" && typeof value === "string") out[key] = value;
+  }
+  return out;
+}
+
+export function encodeDraft(draft: MessageDraft): string {
+  const stored: z.infer<typeof storedMessageSchema> = {
+    room: draft.room,
+    clientId: draft.clientId,
+    name: draft.name,
+    text: draft.text,
+    ...(draft.system ? { system: true as const } : {}),
+    ...(draft.event ? { event: draft.event } : {}),
+    ...(draft.nonce !== undefined ? { nonce: draft.nonce } : {}),
+  };
+  return JSON.stringify(stored);
+}
+
+export function idTime(id: string): number {
+  return Number(id.slice(0, id.indexOf("-")));
+}
+
+/** A message stream entry as a Message of `room`, or undefined when it is not one of ours. */
+export function decodeMessage(room: string, id: unknown, fields: unknown): Message | undefined {
+  if (typeof id !== "string" || !isMessageId(id) || !Array.isArray(fields)) return undefined;
+  const data = entryFields(fields).d;
+  if (data === undefined) return undefined;
+  const stored = parseStored(storedMessageSchema, data);
+  if (!stored) return undefined;
+  return { id, ...stored, room, ts: idTime(id) };
+}
+
+/** A list of raw stream entries ([id, fields]) as Messages, skipping anything undecodable. */
+export function decodeMessages(room: string, entries: unknown): Message[] {
+  if (!Array.isArray(entries)) return [];
+  const out: Message[] = [];
+  for (const entry of entries) {
+    if (!Array.isArray(entry)) continue;
+    const m = decodeMessage(room, entry[0], entry[1]);
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+const roomEventSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("typing"), room: z.string(), clientId: z.string(), name: z.string() }),
+  z.object({ kind: z.literal("presence"), room: z.string() }),
+  z.object({ kind: z.literal("destroyed"), room: z.string(), reason: z.enum(["expired", "destroyed"]) }),
+]);
+
+export function encodeEvent(event: RoomEvent): string {
+  return JSON.stringify(event);
+}
+
+/** An events / control stream entry: the event and the instance that published it. */
+export function decodeEvent(fields: unknown): { event: RoomEvent; origin: string } | undefined {
+  if (!Array.isArray(fields)) return undefined;
+  const f = entryFields(fields);
+  if (f.d === undefined) return undefined;
+  const event = parseStored(roomEventSchema, f.d);
+  return event ? { event, origin: f.o ?? "" } : undefined;
+}
+
+const connSchema = z.object({ clientId: z.string(), name: z.string(), instance: z.string() });
+export type StoredConnection = z.infer<typeof connSchema>;
+
+export function encodeConnection(c: StoredConnection): string {
+  return JSON.stringify(c);
+}
+
+/** Connection JSONs (nulls for vanished hash fields allowed) as users, skipping undecodable ones. */
+export function decodeConnections(values: unknown): PresenceUser[] {
+  if (!Array.isArray(values)) return [];
+  const out: PresenceUser[] = [];
+  for (const v of values) {
+    if (typeof v !== "string") continue;
+    const c = parseStored(connSchema, v);
+    if (c) out.push({ clientId: c.clientId, name: c.name });
+  }
+  return out;
+}

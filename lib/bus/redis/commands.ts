@@ -1,0 +1,74 @@
+import type Redis from "ioredis";
+import { FlareError, isFlareError } from "../../errors";
+import { COMMAND_TIMEOUT_MS } from "../../redis/client";
+import { ROOM_NOT_FOUND_REPLY } from "../../redis/scripts";
+
+/**
+ * Runs commands on the shared command client with the Bus's error contract: a script's
+ * ROOM_NOT_FOUND becomes FlareError("room_not_found"), everything else (connection down, timeout,
+ * an unexpected reply error) FlareError("unavailable"). Never waits longer than the command
+ * timeout: while the client is reconnecting, commands fail at once (no offline queue); only before
+ * the very first connection of the process does a command wait (bounded) for it.
+ */
+export class Commands {
+  private everReady: boolean;
+  private loggedReplyErrors = new Set<string>();
+
+  constructor(
+    readonly client: Redis,
+    readonly instanceId: string,
+  ) {
+    this.everReady = client.status === "ready";
+    if (!this.everReady) client.once("ready", () => (this.everReady = true));
+  }
+
+  async run<T>(op: (client: Redis) => Promise<T>): Promise<T> {
+    try {
+      if (this.client.status !== "ready") await this.firstConnection();
+      return await op(this.client);
+    } catch (e) {
+      throw this.toBusError(e);
+    }
+  }
+
+  private async firstConnection(): Promise<void> {
+    const status = this.client.status;
+    if (this.everReady || !["wait", "connecting", "connect"].includes(status)) {
+      throw new FlareError("unavailable", undefined, { cause: new Error(`redis connection is ${status}`) });
+    }
+    if (status === "wait") void this.client.connect().catch(() => {});
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.client.off("ready", onReady);
+        reject(new FlareError("unavailable", undefined, { cause: new Error("redis did not connect in time") }));
+      }, COMMAND_TIMEOUT_MS);
+      timer.unref();
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.client.once("ready", onReady);
+    });
+  }
+
+  private toBusError(e: unknown): FlareError {
+    if (isFlareError(e)) return e;
+    const message = e instanceof Error ? e.message : String(e);
+    if (message.startsWith(ROOM_NOT_FOUND_REPLY)) return new FlareError("room_not_found", undefined, { cause: e });
+    if (isReplyError(e) && !this.loggedReplyErrors.has(message)) {
+      // A reply error that is not about connectivity is a bug worth seeing (once per message).
+      this.loggedReplyErrors.add(message);
+      console.error(`[redis] unexpected reply error: ${message}`);
+    }
+    return new FlareError("unavailable", undefined, { cause: e });
+  }
+}
+
+/** Errors Redis itself answered (as opposed to connection / timeout errors raised by ioredis). */
+function isReplyError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const name = e.constructor?.name ?? e.name;
+  if (!/ReplyError|SimpleError|BlobError/.test(name)) return false;
+  // Redis answers these while it is starting, failing over or out of memory: not bugs.
+  return !/^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|OOM|NOSCRIPT)\b/.test(e.message);
+}

@@ -1,0 +1,72 @@
+import { FlareError } from "../../errors";
+import { isMessageId, NONCE_DEDUPE_MS, ROOM_RETAINS, type Message } from "../../protocol";
+import { roomKeys } from "../../redis/keys";
+import { runScript } from "../../redis/scripts";
+import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";
+import { decodeMessage, decodeMessages, encodeDraft } from "./codec";
+import type { Commands } from "./commands";
+
+/**
+ * The message log of a room: a stream capped at ~ROOM_RETAINS entries (`MAXLEN ~` trims whole
+ * macro nodes only, so at least the newest ROOM_RETAINS always remain).
+ */
+
+/** One round trip: nonce dedupe + XADD + nonce record/prune + expiry, atomically (flareAppend). */
+export async function appendMessage(cmd: Commands, draft: MessageDraft): Promise<AppendResult> {
+  const member = draft.nonce === undefined ? "" : `${draft.clientId}\n${draft.nonce}`;
+  const reply = await cmd.run((c) =>
+    runScript(c, "flareAppend", draft.room, [
+      draft.room,
+      NONCE_DEDUPE_MS,
+      ROOM_RETAINS,
+      member,
+      encodeDraft(draft),
+      cmd.instanceId,
+    ]),
+  );
+  if (!Array.isArray(reply)) throw unexpected("flareAppend", reply);
+  const [duplicate, id, fields] = reply as [unknown, unknown, unknown];
+  if (duplicate === 1) {
+    const first = decodeMessage(draft.room, id, fields);
+    if (!first) throw unexpected("flareAppend (duplicate)", reply);
+    return { message: first, duplicate: true };
+  }
+  if (typeof id !== "string" || !isMessageId(id)) throw unexpected("flareAppend", reply);
+  const message = decodeMessage(draft.room, id, ["d", encodeDraft(draft)]);
+  if (!message) throw unexpected("flareAppend", reply);
+  return { message, duplicate: false };
+}
+
+/** One round trip (flareHistory): after `since` when the stream holds it, else the newest `limit`. */
+export async function readHistory(
+  cmd: Commands,
+  room: string,
+  since: string | undefined,
+  limit: number,
+): Promise<HistoryResult> {
+  const validSince = since !== undefined && isMessageId(since) ? since : "";
+  const reply = await cmd.run((c) => runScript(c, "flareHistory", room, [validSince, limit]));
+  if (!Array.isArray(reply)) throw unexpected("flareHistory", reply);
+  const [reset, entries] = reply as [unknown, unknown];
+  if (reset === 0) return { messages: decodeMessages(room, entries), reset: false };
+  return { messages: decodeMessages(room, entries).reverse(), reset: true };
+}
+
+/** Inclusive range, oldest first: `limit` from `start` when given, else the newest `limit` up to `end`. */
+export async function readRange(cmd: Commands, room: string, { start, end, limit }: RangeQuery): Promise<Message[]> {
+  for (const bound of [start, end]) {
+    if (bound !== undefined && !isMessageId(bound)) throw new FlareError("bad_request", "start and end must be message ids.");
+  }
+  const key = roomKeys(room).messages;
+  if (start !== undefined) {
+    const entries = await cmd.run((c) => c.xrange(key, start, end ?? "+", "COUNT", limit));
+    return decodeMessages(room, entries);
+  }
+  const entries = await cmd.run((c) => c.xrevrange(key, end ?? "+", "-", "COUNT", limit));
+  return decodeMessages(room, entries).reverse();
+}
+
+function unexpected(what: string, reply: unknown): FlareError {
+  console.error(`[redis] ${what}: unexpected reply`, reply);
+  return new FlareError("unavailable");
+}
