@@ -56,6 +56,9 @@ export function createReaderClient(base: Redis, connectionName: string): Redis {
     blockingTimeout: 30_000,
     blockingTimeoutGrace: 2000,
     lazyConnect: false,
+    // Back sooner than the command client (cap 1 s, not 2 s): after Redis restarts empty, the
+    // reader should notice (and reset its listeners) before the hub serves joins from the new log.
+    retryStrategy: (times: number) => backoffMs(times, 1000),
   });
   logConnectionState(client, connectionName);
   return client;

@@ -60,6 +60,8 @@ class ReaderLost extends Error {
 }
 
 const ZERO = "0-0";
+/** How long a reset waits for the command connection to be back (see verifyCursors). */
+const RESET_WAIT_MS = 3000;
 
 export class StreamReader {
   private readonly rooms = new Map<string, ReaderRoom>();
@@ -84,6 +86,7 @@ export class StreamReader {
   /** Rejects when the reader connection closes, abandoning whatever it had in flight. */
   private lost!: { promise: Promise<never>; reject: (e: Error) => void };
   private readonly waiters = new Set<() => void>();
+  private readonly syncWaiters = new Set<() => void>();
   private errorLogged = false;
 
   constructor(options: ReaderOptions) {
@@ -131,12 +134,36 @@ export class StreamReader {
     };
   }
 
+  /**
+   * Resolves once the reader is in step with the Redis it is connected to for `room` (or after
+   * `timeoutMs`): right away normally; while the reader is reconnecting, after it has verified its
+   * cursors (and reset the listeners of logs that went away). History for a join read before that
+   * could come from a restarted, empty Redis while the room's live feed still follows the old one.
+   */
+  async settled(room: string, timeoutMs: number): Promise<void> {
+    if (!this.rooms.has(room) || this.inSync()) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.syncWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      this.syncWaiters.add(done);
+    });
+  }
+
+  private inSync(): boolean {
+    return this.closed || (this.conn?.status === "ready" && this.checkedGeneration === this.generation);
+  }
+
   /** Stops the loop and closes the reader connection (bounded). */
   async close(timeoutMs = 1000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.rooms.clear();
-    for (const w of this.waiters) w();
+    for (const w of [...this.waiters, ...this.syncWaiters]) w();
     this.wake();
     this.conn?.disconnect();
     await Promise.race([this.loopDone, sleep(timeoutMs)]);
@@ -247,6 +274,7 @@ export class StreamReader {
       const generation = this.generation;
       await this.verifyCursors(conn);
       this.checkedGeneration = generation;
+      if (this.inSync()) for (const w of [...this.syncWaiters]) w();
     }
     await this.resolveEventCursors(conn);
   }
@@ -384,7 +412,26 @@ export class StreamReader {
     });
     const controlEnd = lastId(2 * snapshot.length);
     if (this.controlCursor !== undefined && past(this.controlCursor, controlEnd)) this.controlCursor = ZERO;
+    if (resets.length === 0) return;
+    // A listener answers reset() by reading history through the command connection: give that
+    // connection (which reconnects on its own schedule) a moment to be back first.
+    await this.commandReady(RESET_WAIT_MS);
     for (const r of resets) for (const sub of [...r.subs]) safely(() => sub.listener.reset());
+  }
+
+  private commandReady(timeoutMs: number): Promise<void> {
+    if (this.command.status === "ready") return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.command.off("ready", done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.command.on("ready", done);
+      this.waiters.add(done);
+    });
   }
 
   /** New rooms (and the control stream, once) start reading events at the stream's current end. */

@@ -26,6 +26,8 @@ import { StreamReader } from "./reader";
 const EVENTS_MAXLEN = 100;
 const CONTROL_MAXLEN = 1000;
 const HEALTH_PING_MS = 1000;
+/** How long `history` waits for a reconnecting reader to re-check its cursors. */
+const SETTLE_MS = 1500;
 
 export type RedisBusOptions = {
   instanceId: string;
@@ -71,7 +73,10 @@ export class RedisBus implements Bus {
     return appendMessage(this.cmd, draft);
   }
 
-  history(room: string, since: string | undefined, limit: number): Promise<HistoryResult> {
+  async history(room: string, since: string | undefined, limit: number): Promise<HistoryResult> {
+    // A joiner's history must come from the same log the room's live feed follows.
+    // (Not worth waiting for when the command connection is down: the read fails at once anyway.)
+    if (this.client.status === "ready") await this.reader.settled(room, SETTLE_MS);
     return readHistory(this.cmd, room, since, limit);
   }
 
