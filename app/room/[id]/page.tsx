@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { PrivateRoom, type RoomFacts } from "@/components/room/private-room";
+import { isFlareError } from "@/lib/errors";
+import { instance } from "@/lib/instance";
+
+export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = {
+  title: "Private room · Flare",
+  description: "A private Flare room that self-destructs.",
+  robots: { index: false, follow: false },
+};
+
+/**
+ * A private room. proxy.ts has already claimed this browser's seat (or sent it back to the lobby);
+ * here the room's facts seed the countdown and the seat count until the socket and the poll take
+ * over.
+ */
+export default async function RoomPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  let initial: RoomFacts | null = null;
+  try {
+    const room = await instance().rooms.get(id);
+    initial = { expiresAt: room.expiresAt, capacity: room.capacity, members: room.members, serverNow: Date.now() };
+  } catch (e) {
+    // Gone between the seat claim and this render (or never existed): back to the lobby.
+    if (isFlareError(e) && e.code === "room_not_found") redirect("/?error=room_not_found");
+    // Store unavailable: render anyway; the socket reports the trouble and retries.
+  }
+  return <PrivateRoom roomId={id} initial={initial} />;
+}

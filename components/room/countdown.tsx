@@ -1,0 +1,62 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+const URGENT_MS = 60_000;
+
+/** "09:59", or "1:05:00" from an hour up. */
+export function formatRemaining(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, "0");
+  const ss = String(s).padStart(2, "0");
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** What a screen reader hears: once a minute, then once under a minute, then at the end. */
+export function spokenRemaining(ms: number): string {
+  if (ms <= 0) return "The room is self-destructing now.";
+  if (ms < URGENT_MS) return "Less than a minute left before this room self-destructs.";
+  const minutes = Math.ceil(ms / 60_000);
+  if (minutes >= 120 && minutes % 60 === 0) return `${minutes / 60} hours left before this room self-destructs.`;
+  return `${minutes} minute${minutes === 1 ? "" : "s"} left before this room self-destructs.`;
+}
+
+/**
+ * Time left until the server's `expiresAt` (corrected by the server/browser clock difference).
+ * Ticks every second on screen; the live region only changes once a minute.
+ */
+export function Countdown({ expiresAt, skewMs }: { expiresAt: number; skewMs: number }) {
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    setNow(Date.now());
+    const t = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(t);
+  }, []);
+
+  // Before the first client tick (and on the server) nothing time-dependent is rendered.
+  const remaining = now === null ? null : expiresAt - (now + skewMs);
+  const urgent = remaining !== null && remaining < URGENT_MS;
+  return (
+    <span
+      data-testid="countdown"
+      data-urgent={urgent ? "true" : "false"}
+      title="Time left before this room self-destructs"
+      className={`inline-flex items-center gap-1 rounded-full border px-2 py-1 font-mono text-xs font-semibold tabular-nums whitespace-nowrap ${
+        urgent ? "animate-pulse border-rose-500/60 bg-rose-500/15 text-rose-200" : "border-white/10 bg-white/5 text-zinc-200"
+      }`}
+    >
+      <svg aria-hidden="true" viewBox="0 0 20 20" className="size-3.5 fill-current opacity-80">
+        <path fillRule="evenodd" clipRule="evenodd" d="M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm.75 4a.75.75 0 0 0-1.5 0v4c0 .2.08.39.22.53l2.5 2.5a.75.75 0 1 0 1.06-1.06l-2.28-2.28V6Z" />
+      </svg>
+      <span aria-hidden="true" data-testid="countdown-value">
+        {remaining === null ? "--:--" : formatRemaining(remaining)}
+      </span>
+      <span className="sr-only" aria-live="polite" aria-atomic="true">
+        {remaining === null ? "" : spokenRemaining(remaining)}
+      </span>
+    </span>
+  );
+}
