@@ -1,8 +1,18 @@
 "use client";
 
+import { Suspense } from "react";
 import { ChatRoom } from "@/components/chat/chat-room";
 import { CreateRoomButton } from "./create-room-button";
+import { LobbyError } from "./lobby-error";
 
 export function Lobby() {
-  return <ChatRoom room="lobby" roomLabel="the lobby" title="Lobby" actions={() => <CreateRoomButton />} />;
+  return (
+    <>
+      {/* `?error=` from /room/:id; reading the query needs a Suspense boundary on a static page. */}
+      <Suspense fallback={null}>
+        <LobbyError />
+      </Suspense>
+      <ChatRoom room="lobby" roomLabel="the lobby" title="Lobby" actions={() => <CreateRoomButton />} />
+    </>
+  );
 }
