@@ -16,7 +16,6 @@ export class LocalRoom {
   private unsubscribe: (() => void) | undefined;
   /** Resolves once the bus subscription exists; later joiners wait for it before reading history. */
   private subscribed: Promise<void> | undefined;
-  private lastPresence = "";
   private presenceTimer: NodeJS.Timeout | undefined;
   private resetting = false;
 
@@ -129,7 +128,10 @@ export class LocalRoom {
 
   /** Sends presence to one connection and remembers it as the room's current set. */
   async sendPresence(conn: RoomMember): Promise<void> {
-    conn.push(await this.presenceFrame());
+    const frame = await this.presenceFrame();
+    const json = JSON.stringify(frame);
+    conn.lastPresence = json;
+    conn.push(frame, json);
   }
 
   private async refreshPresence(): Promise<void> {
@@ -137,9 +139,11 @@ export class LocalRoom {
     try {
       const frame = await this.presenceFrame();
       const json = JSON.stringify(frame);
-      if (json === this.lastPresence) return;
-      this.lastPresence = json;
-      for (const c of this.connections) if (c.state === "joined") c.push(frame, json);
+      for (const c of this.connections) {
+        if (c.state !== "joined" || c.lastPresence === json) continue;
+        c.lastPresence = json;
+        c.push(frame, json);
+      }
     } catch {
       // The bus is down; the next change or heartbeat recomputes presence.
     }
@@ -200,7 +204,7 @@ export class LocalRoom {
     } finally {
       this.resetting = false;
     }
-    this.lastPresence = "";
+    for (const c of this.connections) c.lastPresence = "";
     this.schedulePresence();
   }
 }

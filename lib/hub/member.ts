@@ -16,6 +16,8 @@ export abstract class RoomMember {
   lastId = "0-0";
   /** Live messages that arrived while this member's history was being read. */
   pending: Message[] | null = null;
+  /** The last presence frame sent, serialised: an unchanged set is not sent again. */
+  lastPresence = "";
 
   /** Sends a frame; `json` is the frame already serialised, when the caller has it. */
   abstract push(frame: ServerFrame, json?: string): void;

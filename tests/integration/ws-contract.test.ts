@@ -28,6 +28,9 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
     );
     assert.equal(presence.count, presence.users.length);
     assert.deepEqual(c.frames.slice(0, 3).map((f) => f.type), ["joined", "history", "presence"]);
+    await sleep(300);
+    const sets = c.frames.filter((f) => f.type === "presence").map((f) => JSON.stringify(f));
+    assert.ok(sets.every((s, i) => i === 0 || s !== sets[i - 1]), "an unchanged presence set is not sent again");
     await c.close();
   });
 
