@@ -8,6 +8,8 @@ export const ROOT = path.resolve(__dirname, "../..");
 /** One real Flare instance: server.ts serving the production build, as `npm start` does. */
 export type AppInstance = {
   port: number;
+  /** The server process (node running server.ts), e.g. for /proc/<pid>/status. */
+  pid: number;
   url: string;
   wsUrl: string;
   /** Everything the process printed so far. */
@@ -66,6 +68,7 @@ export async function startApp(opts: StartOptions = {}): Promise<AppInstance> {
   void exit.then(() => (exited = true));
   return {
     port,
+    pid: proc.pid ?? -1,
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/api/ws`,
     output: () => out,
