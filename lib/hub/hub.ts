@@ -187,9 +187,14 @@ export class Hub {
   private room(id: string): LocalRoom {
     let room = this.rooms.get(id);
     if (!room) {
-      room = new LocalRoom(id, this.bus, (r) => {
-        if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
-      });
+      room = new LocalRoom(
+        id,
+        this.bus,
+        (r) => {
+          if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
+        },
+        (r) => void this.beatRoom(r).then(() => this.publish({ kind: "presence", room: r.id })),
+      );
       this.rooms.set(id, room);
     }
     return room;
@@ -263,19 +268,21 @@ export class Hub {
 
   /** Refreshes this instance's presence entries; removes crashed instances' users. */
   private async beat(): Promise<void> {
-    for (const room of this.rooms.values()) {
-      const entries = [...room.connections]
-        .filter((c): c is Connection => c instanceof Connection && c.state === "joined")
-        .map((c) => ({ connectionId: c.id, clientId: c.clientId, name: c.name }));
-      try {
-        const pruned = await this.bus.presence.heartbeat(room.id, entries);
-        if (pruned.length === 0) continue;
-        room.schedulePresence();
-        void this.publish({ kind: "presence", room: room.id });
-        for (const user of pruned) void this.settleLeave(room.id, user.clientId, user.name);
-      } catch {
-        // Next beat.
-      }
+    for (const room of this.rooms.values()) await this.beatRoom(room);
+  }
+
+  private async beatRoom(room: LocalRoom): Promise<void> {
+    const entries = [...room.connections]
+      .filter((c): c is Connection => c instanceof Connection && c.state === "joined")
+      .map((c) => ({ connectionId: c.id, clientId: c.clientId, name: c.name }));
+    try {
+      const pruned = await this.bus.presence.heartbeat(room.id, entries);
+      room.schedulePresence();
+      if (pruned.length === 0) return;
+      void this.publish({ kind: "presence", room: room.id });
+      for (const user of pruned) void this.settleLeave(room.id, user.clientId, user.name);
+    } catch {
+      // Next beat.
     }
   }
 

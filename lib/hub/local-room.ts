@@ -23,6 +23,8 @@ export class LocalRoom {
     readonly id: string,
     private readonly bus: Bus,
     private readonly onEmpty: (room: LocalRoom) => void,
+    /** The store restarted empty: the hub re-registers this room's presence. */
+    private readonly onReset: (room: LocalRoom) => void = () => {},
   ) {}
 
   /**
@@ -118,7 +120,7 @@ export class LocalRoom {
     this.presenceTimer = setTimeout(() => {
       this.presenceTimer = undefined;
       void this.refreshPresence();
-    }, 25);
+    }, presenceDelayMs(this.connections.size));
   }
 
   async presenceFrame(): Promise<ServerFrame> {
@@ -189,7 +191,9 @@ export class LocalRoom {
     const conns = [...this.connections].filter((c) => c.state === "joined");
     for (const c of conns) c.pending = [];
     try {
-      const history = await this.bus.history(this.id, undefined, HISTORY_ON_JOIN);
+      const history = await this.bus
+        .history(this.id, undefined, HISTORY_ON_JOIN)
+        .catch(() => delay(RESET_RETRY_MS).then(() => this.bus.history(this.id, undefined, HISTORY_ON_JOIN)));
       for (const c of conns) {
         this.sendHistory(c, history.messages, true, undefined);
         const buffered = c.pending ?? [];
@@ -205,6 +209,24 @@ export class LocalRoom {
       this.resetting = false;
     }
     for (const c of this.connections) c.lastPresence = "";
-    this.schedulePresence();
+    this.onReset(this);
   }
+}
+
+/** After a failed history read on reset, one more try before the sockets are asked to reconnect. */
+const RESET_RETRY_MS = 500;
+
+/**
+ * Presence frames carry the whole user list to every member, so a join in a room of n people
+ * costs O(n) frames of O(n) bytes. Bigger rooms coalesce changes over a longer window (well
+ * inside the contract's 1 s).
+ */
+export function presenceDelayMs(members: number): number {
+  if (members <= 20) return 25;
+  if (members <= 200) return 150;
+  return 400;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
 }
