@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import {
+  emptySnapshot,
   RoomClient,
   type RoomClientOptions,
   type RoomSnapshot,
@@ -46,18 +47,7 @@ export type RoomSocket = RoomSnapshot & {
   reconnectNow(): void;
 };
 
-const IDLE: RoomSnapshot = {
-  room: "",
-  clientId: "",
-  name: "",
-  status: { state: "idle" },
-  messages: [],
-  outbox: [],
-  presence: null,
-  typing: [],
-  joined: null,
-  notice: null,
-};
+const IDLE: RoomSnapshot = emptySnapshot("", "", "");
 
 const noSubscribe = () => () => {};
 const idleSnapshot = () => IDLE;

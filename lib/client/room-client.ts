@@ -54,6 +54,22 @@ export type RoomSnapshot = {
   notice: string | null;
 };
 
+/** A room before anything was received. */
+export function emptySnapshot(room: string, clientId: string, name: string): RoomSnapshot {
+  return {
+    room,
+    clientId,
+    name,
+    status: { state: "idle" },
+    messages: [],
+    outbox: [],
+    presence: null,
+    typing: [],
+    joined: null,
+    notice: null,
+  };
+}
+
 export type SendResult = { ok: true; nonce: string } | { ok: false; message: string };
 
 type SocketLike = {
@@ -152,18 +168,7 @@ export class RoomClient {
     this.typingThrottleMs = options.typingThrottleMs ?? TYPING_THROTTLE_MS;
     this.typingTtlMs = options.typingTtlMs ?? 3000;
     this.watchNetwork = options.watchNetwork ?? typeof window !== "undefined";
-    this.snapshot = {
-      room: this.room,
-      clientId: this.clientId,
-      name: this.name,
-      status: { state: "idle" },
-      messages: [],
-      outbox: [],
-      presence: null,
-      typing: [],
-      joined: null,
-      notice: null,
-    };
+    this.snapshot = emptySnapshot(this.room, this.clientId, this.name);
   }
 
   // ---- store interface (useSyncExternalStore) ----
