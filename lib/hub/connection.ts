@@ -27,6 +27,8 @@ export class Connection extends RoomMember {
   constructor(
     readonly ws: WebSocket,
     readonly context: ConnectionContext,
+    /** Called when the connection is cut as a slow consumer: it leaves its room at once. */
+    private readonly onCut: () => void = () => {},
   ) {
     super();
   }
@@ -67,6 +69,7 @@ export class Connection extends RoomMember {
   private cutSlowConsumer(): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.ws.close(CLOSE_CODES.slowConsumer, "slow consumer");
+    this.onCut();
     const timer = setTimeout(() => this.ws.terminate(), SLOW_CONSUMER_KILL_MS);
     timer.unref();
     this.ws.once("close", () => clearTimeout(timer));

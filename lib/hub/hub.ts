@@ -52,7 +52,7 @@ export class Hub {
    * `join` in the same tick the socket opens.
    */
   accept(ws: WebSocket, context: ConnectionContext): Connection {
-    const conn = new Connection(ws, context);
+    const conn: Connection = new Connection(ws, context, () => this.unregister(conn));
     this.connections.add(conn);
     ws.on("message", (data, isBinary) => this.onData(conn, data, isBinary));
     ws.on("close", () => this.unregister(conn));

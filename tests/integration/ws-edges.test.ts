@@ -52,21 +52,30 @@ describe("WebSocket upgrade, health and lifecycle [memory]", () => {
   });
 
   it("a client that stops reading is closed with 4008 once 1 MiB is queued for it", async () => {
-    const slow = await TestClient.join(app.wsUrl, { clientId: `slow-${process.pid}` });
+    const id = `slow-${process.pid}`;
+    const slow = await TestClient.join(app.wsUrl, { clientId: id });
+    const observer = await TestClient.join(app.wsUrl, { clientId: `observer-${process.pid}` });
+    await observer.waitFor((f) => f.type === "presence" && f.users.some((u) => u.clientId === id));
     const raw = (slow.ws as unknown as { _socket: import("node:net").Socket })._socket;
     raw.pause();
-    // Pings are answered without limit: a flood of them fills the server's send buffer and the
-    // kernel's buffers in between. Once the server has read every ping, the client reads again
-    // (well within the 5 s the server waits before dropping the TCP connection).
-    for (let sent = 0; sent < 800_000 && slow.ws.readyState === WebSocket.OPEN; sent += 10_000) {
+    // Pings are answered without limit: a flood of them fills the kernel's buffers and then the
+    // server's send buffer. The server drops a cut connection from presence at once, so the
+    // observer tells when to read again (well within the 5 s before the TCP connection goes).
+    let cut = false;
+    const gone = observer
+      .waitFor((f) => f.type === "presence" && !f.users.some((u) => u.clientId === id), 100_000, "the slow client to be cut")
+      .then(() => (cut = true));
+    const deadline = Date.now() + 90_000;
+    while (!cut && Date.now() < deadline && slow.ws.readyState === WebSocket.OPEN) {
       for (let i = 0; i < 10_000; i++) slow.ws.send('{"type":"ping"}');
-      while (slow.ws.bufferedAmount > 1024 * 1024 && slow.ws.readyState === WebSocket.OPEN) await sleep(5);
+      while (!cut && slow.ws.bufferedAmount > 1024 * 1024 && Date.now() < deadline) await sleep(5);
+      await new Promise((r) => setImmediate(r)); // let the observer's frames in
     }
-    while (slow.ws.bufferedAmount > 0 && slow.ws.readyState === WebSocket.OPEN) await sleep(5);
-    await sleep(300);
+    await gone;
     raw.resume();
     const closed = await Promise.race([slow.closed, sleep(10_000).then(() => ({ code: -1, reason: "timeout" }))]);
     assert.equal(closed.code, 4008);
+    await observer.close();
   });
 });
 
