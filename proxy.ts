@@ -26,7 +26,12 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
     return res;
   } catch (e) {
     // A malformed percent-encoding cannot name a room either.
-    const code = e instanceof URIError ? "room_not_found" : isFlareError(e) && (e.code === "room_full" || e.code === "room_not_found") ? e.code : null;
+    const code =
+      e instanceof URIError
+        ? "room_not_found"
+        : isFlareError(e) && (e.code === "room_full" || e.code === "room_not_found")
+          ? e.code
+          : null;
     if (!code) {
       // Redis down or a bug: let the page render; its socket reports the problem and retries.
       console.error("[proxy] seat claim failed:", e);

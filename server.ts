@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOSTNAME, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
-  console.log(`> Flare ready on http://localhost:${port} (${dev ? "development" : "production"}, ${config.REDIS_URL ? "redis" : "in-memory"})`);
+  console.log(
+    `> Flare ready on http://localhost:${port} (${dev ? "development" : "production"}, ${config.REDIS_URL ? "redis" : "in-memory"})`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -53,7 +53,10 @@ export async function measureConnections(o: ConnectionsOptions): Promise<Connect
   const results = await inBatches(count, batch, async (i) => {
     const t0 = now();
     try {
-      const c = await BenchClient.join({ url: o.wsUrl, room: o.room, clientId: `${o.tag}-${i}`, cookie: o.cookie }, true);
+      const c = await BenchClient.join(
+        { url: o.wsUrl, room: o.room, clientId: `${o.tag}-${i}`, cookie: o.cookie },
+        true,
+      );
       latencies.push(now() - t0);
       return c;
     } catch {
@@ -67,7 +70,8 @@ export async function measureConnections(o: ConnectionsOptions): Promise<Connect
     await sleep(2000); // the tail of presence / "joined" broadcasts
     const open = readMem(o.pid);
     const closedByServer: Record<string, number> = {};
-    for (const c of clients) if (c.closeCode !== undefined) closedByServer[c.closeCode] = (closedByServer[c.closeCode] ?? 0) + 1;
+    for (const c of clients)
+      if (c.closeCode !== undefined) closedByServer[c.closeCode] = (closedByServer[c.closeCode] ?? 0) + 1;
     const framesAfterJoin = clients.reduce((s, c) => s + c.framesAfterJoin, 0);
     const bytes = clients.reduce((s, c) => s + c.bytesAfterJoin, 0);
     await inBatches(clients.length, 100, (i) => clients[i]!.close());

@@ -28,7 +28,12 @@ export type FanoutResult = {
   /** Messages stored per second over the send window. */
   sentPerSecond: number;
   latency: Summary;
-  order: { receiversComplete: number; receiversMissing: number; receiversOutOfOrder: number; receiversDivergent: number };
+  order: {
+    receiversComplete: number;
+    receiversMissing: number;
+    receiversOutOfOrder: number;
+    receiversDivergent: number;
+  };
   joinSeconds: number;
   errors: Record<string, number>;
 };
@@ -109,5 +114,10 @@ export function checkOrder(sequences: string[][], expected: string[]): FanoutRes
     if (ids.join(",") === want) complete++;
     else divergent++;
   }
-  return { receiversComplete: complete, receiversMissing: missing, receiversOutOfOrder: outOfOrder, receiversDivergent: divergent };
+  return {
+    receiversComplete: complete,
+    receiversMissing: missing,
+    receiversOutOfOrder: outOfOrder,
+    receiversDivergent: divergent,
+  };
 }

@@ -41,7 +41,8 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
   const n = o.messages ?? 500;
   const perSecond = o.perSecond ?? 50;
   const senderCount = o.senders ?? 6;
-  const join = (wsUrl: string, clientId: string) => BenchClient.join({ url: wsUrl, room: o.room, clientId, cookie: o.cookie });
+  const join = (wsUrl: string, clientId: string) =>
+    BenchClient.join({ url: wsUrl, room: o.room, clientId, cookie: o.cookie });
   const receivers = await Promise.all(o.receivers.map((r, i) => join(r.wsUrl, `${o.tag}-recv-${i}`)));
   const senders = await inBatches(senderCount, senderCount, (i) => join(o.senderWsUrl, `${o.tag}-send-${i}`));
   const all = [...receivers, ...senders];
@@ -64,7 +65,12 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
     const ackSamples = senders.flatMap((s) => [...s.acks].map(([k, v]) => v.at - (sentAt.get(k) ?? NaN)));
     // Message i was sent by senders[i % senderCount]: its own copy is the "echo".
     const isOwn = (a: Arrival, i: number) => Number(a.nonce?.slice(prefix.length)) % senderCount === i;
-    const echoSamples = senders.flatMap((s, i) => s.tagged(prefix).filter((a) => isOwn(a, i)).map(latency));
+    const echoSamples = senders.flatMap((s, i) =>
+      s
+        .tagged(prefix)
+        .filter((a) => isOwn(a, i))
+        .map(latency),
+    );
     return {
       messages: n,
       perSecond,

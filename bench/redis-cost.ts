@@ -114,9 +114,15 @@ function perMessage(idle: Tally, busy: Tally, n: number): RedisCostResult["perMe
   const diff = (pick: (k: string) => boolean) => (sum(busy.client, pick) - sum(idle.client, pick)) / n;
   const luaDiff = (sum(busy.lua, () => true) - sum(idle.lua, () => true)) / n;
   return {
-    storeRoundTrips: round(diff((k) => !isRead(k)), 3),
+    storeRoundTrips: round(
+      diff((k) => !isRead(k)),
+      3,
+    ),
     readerRoundTrips: round(diff(isRead), 3),
-    totalRoundTrips: round(diff(() => true), 3),
+    totalRoundTrips: round(
+      diff(() => true),
+      3,
+    ),
     luaCommands: round(luaDiff, 3),
     byCommand,
   };

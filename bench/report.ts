@@ -24,7 +24,9 @@ function latencyRows(prefix: string, r: LatencyResult): string[] {
   return [
     row(`${prefix} send→ack`, r.ack),
     row(`${prefix} send→own copy (sender)`, r.echo, r.echo.missing ? `missing ${r.echo.missing}` : ""),
-    ...Object.entries(r.delivery).map(([label, d]) => row(`${prefix} send→${label}`, d, d.missing ? `missing ${d.missing}` : "")),
+    ...Object.entries(r.delivery).map(([label, d]) =>
+      row(`${prefix} send→${label}`, d, d.missing ? `missing ${d.missing}` : ""),
+    ),
   ];
 }
 

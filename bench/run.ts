@@ -60,7 +60,13 @@ async function runAll(c: Cluster): Promise<Omit<BenchResults, "meta">> {
 
   step("connection cost: 1000 sockets on B");
   const roomConn = await createRoom(c.b.url);
-  const connections = await measureConnections({ ...roomConn, room: roomConn.roomId, wsUrl: c.b.wsUrl, pid: c.b.pid, tag: "conn" });
+  const connections = await measureConnections({
+    ...roomConn,
+    room: roomConn.roomId,
+    wsUrl: c.b.wsUrl,
+    pid: c.b.pid,
+    tag: "conn",
+  });
   return { latencyRedis, latencyMemory, redisCost, fanout, connections };
 }
 

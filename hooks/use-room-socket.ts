@@ -63,7 +63,14 @@ export function defaultSocketUrl(): string {
  * state. Terminal states (`status.state === "ended"`: destroyed, expired, 4004, 4001) do not
  * reconnect; mount a new room (or change `room`) to start over.
  */
-export function useRoomSocket({ room, clientId, name, enabled = true, url, clientOptions }: UseRoomSocketOptions): RoomSocket {
+export function useRoomSocket({
+  room,
+  clientId,
+  name,
+  enabled = true,
+  url,
+  clientOptions,
+}: UseRoomSocketOptions): RoomSocket {
   const [client, setClient] = useState<RoomClient | null>(null);
 
   // One client per (room, clientId); the name is applied separately so a rename keeps the

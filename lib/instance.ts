@@ -36,9 +36,9 @@ function createInstance(): Instance {
   const store: RoomStore = redis
     ? new RedisRoomStore(redis, id)
     : new MemoryRoomStore((roomId) => void bus.deleteRoom(roomId));
-  let hub: Hub | undefined;
-  const rooms = new RoomService(store, bus, (roomId, reason) => hub?.endRoom(roomId, reason));
-  hub = new Hub({
+  // The callback runs only after a room ends, long after `hub` is initialised.
+  const rooms = new RoomService(store, bus, (roomId, reason) => hub.endRoom(roomId, reason));
+  const hub = new Hub({
     bus,
     access: rooms,
     leaveGraceMs: config.LEAVE_GRACE_MS,

@@ -15,7 +15,9 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 function run(cmd, args) {
   const started = Date.now();
   const r = spawnSync(cmd, args, { stdio: "inherit", env });
-  console.log(`\n[test] ${cmd} ${args.join(" ")} -> exit ${r.status} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  console.log(
+    `\n[test] ${cmd} ${args.join(" ")} -> exit ${r.status} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -23,7 +25,9 @@ function testFiles(dir) {
   if (!existsSync(dir)) return [];
   if (statSync(dir).isFile()) return [dir];
   return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? testFiles(path.join(dir, e.name)) : e.name.endsWith(".test.ts") ? [path.join(dir, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory() ? testFiles(path.join(dir, e.name)) : e.name.endsWith(".test.ts") ? [path.join(dir, e.name)] : [],
+    )
     .sort();
 }
 
@@ -32,7 +36,8 @@ const files = (targets.length ? targets : ["tests/unit", "tests/integration", "t
 const needsBuild = files.some((f) => !f.startsWith(path.join("tests", "unit")));
 
 run(process.execPath, [path.join("node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."]);
-if (needsBuild && process.env.FLARE_SKIP_BUILD !== "1") run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"]);
+if (needsBuild && process.env.FLARE_SKIP_BUILD !== "1")
+  run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"]);
 run(process.execPath, [
   "--import",
   "tsx",

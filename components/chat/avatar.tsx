@@ -5,7 +5,15 @@ import BoringAvatar from "boring-avatars";
 const COLORS = ["#f97316", "#fb7185", "#a78bfa", "#38bdf8", "#facc15"];
 
 /** A generated avatar, derived from the clientId (stable per tab, whatever the name). */
-export function Avatar({ clientId, size = 32, className = "" }: { clientId: string; size?: number; className?: string }) {
+export function Avatar({
+  clientId,
+  size = 32,
+  className = "",
+}: {
+  clientId: string;
+  size?: number;
+  className?: string;
+}) {
   return (
     <span
       aria-hidden="true"

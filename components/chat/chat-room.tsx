@@ -50,7 +50,11 @@ export function ChatRoom({ room, roomLabel, title, actions, ended }: ChatRoomPro
       <div className="ml-auto flex min-w-0 items-center gap-2">
         {identity.confirmed ? (
           <div className="md:hidden">
-            <PresenceStack users={socket.presence?.users ?? []} count={onlineCount(socket)} selfId={identity.clientId} />
+            <PresenceStack
+              users={socket.presence?.users ?? []}
+              count={onlineCount(socket)}
+              selfId={identity.clientId}
+            />
           </div>
         ) : null}
       </div>
@@ -79,7 +83,11 @@ export function ChatRoom({ room, roomLabel, title, actions, ended }: ChatRoomPro
       <div className="flex min-h-0 flex-1">
         <main className="flex min-w-0 flex-1 flex-col">
           {socket.notice && !isEnded ? (
-            <p role="status" data-testid="notice" className="border-b border-amber-500/20 bg-amber-500/10 px-4 py-1.5 text-xs text-amber-200">
+            <p
+              role="status"
+              data-testid="notice"
+              className="border-b border-amber-500/20 bg-amber-500/10 px-4 py-1.5 text-xs text-amber-200"
+            >
               {socket.notice}
             </p>
           ) : null}
@@ -93,7 +101,11 @@ export function ChatRoom({ room, roomLabel, title, actions, ended }: ChatRoomPro
           />
           <TypingIndicator typing={socket.typing} />
           {isEnded && socket.status.state === "ended" ? (
-            <div role="alert" data-testid="room-ended" className="border-t border-white/10 px-4 py-4 text-center text-sm text-zinc-300">
+            <div
+              role="alert"
+              data-testid="room-ended"
+              className="border-t border-white/10 px-4 py-4 text-center text-sm text-zinc-300"
+            >
               {ended ? ended(socket) : socket.status.message}
             </div>
           ) : (
@@ -101,7 +113,11 @@ export function ChatRoom({ room, roomLabel, title, actions, ended }: ChatRoomPro
               onSend={socket.send}
               onTyping={socket.notifyTyping}
               placeholder={`Message ${roomLabel}`}
-              hint={socket.status.state !== "connected" ? "Messages you write now are sent when the connection is back." : undefined}
+              hint={
+                socket.status.state !== "connected"
+                  ? "Messages you write now are sent when the connection is back."
+                  : undefined
+              }
             />
           )}
         </main>

@@ -52,7 +52,10 @@ export function Composer({ onSend, onTyping, disabled = false, placeholder = "Wr
   };
 
   return (
-    <form onSubmit={onSubmit} className="border-t border-white/10 bg-zinc-950/80 px-3 pt-2 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:px-4">
+    <form
+      onSubmit={onSubmit}
+      className="border-t border-white/10 bg-zinc-950/80 px-3 pt-2 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:px-4"
+    >
       <label htmlFor={inputId} className="sr-only">
         Message
       </label>

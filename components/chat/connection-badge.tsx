@@ -30,7 +30,7 @@ export function ConnectionBadge({ status, onRetryNow }: { status: ConnectionStat
         data-state={status.state}
         role="status"
         aria-live="polite"
-        className="inline-flex items-center gap-1.5 rounded-full border border-white/10 bg-white/5 px-2.5 py-1 text-xs font-medium text-zinc-300 whitespace-nowrap"
+        className="inline-flex items-center gap-1.5 rounded-full border border-white/10 bg-white/5 px-2.5 py-1 text-xs font-medium whitespace-nowrap text-zinc-300"
       >
         <span aria-hidden="true" className={`size-2 rounded-full ${DOT[status.state]}`} />
         {label}

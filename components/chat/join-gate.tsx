@@ -31,7 +31,11 @@ export function JoinGate({
 
   return (
     <div className="flex flex-1 items-center justify-center p-4">
-      <form onSubmit={submit} data-testid="join-gate" className="w-full max-w-sm rounded-2xl border border-white/10 bg-zinc-900/70 p-6 shadow-2xl">
+      <form
+        onSubmit={submit}
+        data-testid="join-gate"
+        className="w-full max-w-sm rounded-2xl border border-white/10 bg-zinc-900/70 p-6 shadow-2xl"
+      >
         <div className="mb-5 flex items-center gap-3">
           <Avatar clientId={clientId} size={48} />
           <div>

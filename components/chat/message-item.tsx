@@ -15,7 +15,11 @@ export type MessageItemProps = {
 
 function Time({ ts }: { ts: number }) {
   return (
-    <time dateTime={new Date(ts).toISOString()} title={formatFullTime(ts)} className="text-[11px] text-zinc-500 tabular-nums">
+    <time
+      dateTime={new Date(ts).toISOString()}
+      title={formatFullTime(ts)}
+      className="text-[11px] text-zinc-500 tabular-nums"
+    >
       {formatTime(ts)}
     </time>
   );
@@ -52,8 +56,10 @@ export const MessageItem = memo(function MessageItem({ message, own, showHeader 
         ) : null}
         <p
           data-testid="message-text"
-          className={`rounded-2xl px-3 py-2 text-[15px] leading-snug break-words whitespace-pre-wrap [overflow-wrap:anywhere] ${
-            own ? "rounded-tr-md border border-orange-400/30 bg-orange-500/20 text-orange-50" : "rounded-tl-md bg-zinc-800 text-zinc-100"
+          className={`rounded-2xl px-3 py-2 text-[15px] leading-snug [overflow-wrap:anywhere] break-words whitespace-pre-wrap ${
+            own
+              ? "rounded-tr-md border border-orange-400/30 bg-orange-500/20 text-orange-50"
+              : "rounded-tl-md bg-zinc-800 text-zinc-100"
           }`}
         >
           {message.text}
@@ -75,12 +81,19 @@ export function PendingItem({
 }) {
   const failed = entry.status === "failed";
   return (
-    <li data-testid="pending-item" data-nonce={entry.nonce} data-status={entry.status} className="mt-1 flex flex-row-reverse gap-2">
+    <li
+      data-testid="pending-item"
+      data-nonce={entry.nonce}
+      data-status={entry.status}
+      className="mt-1 flex flex-row-reverse gap-2"
+    >
       <div className="w-8 shrink-0" />
       <div className="flex max-w-[80%] min-w-0 flex-col items-end">
         <p
-          className={`rounded-2xl rounded-tr-md px-3 py-2 text-[15px] leading-snug break-words whitespace-pre-wrap [overflow-wrap:anywhere] ${
-            failed ? "border border-rose-500/60 bg-rose-950/60 text-rose-100" : "border border-dashed border-orange-400/40 bg-orange-500/10 text-orange-50/80"
+          className={`rounded-2xl rounded-tr-md px-3 py-2 text-[15px] leading-snug [overflow-wrap:anywhere] break-words whitespace-pre-wrap ${
+            failed
+              ? "border border-rose-500/60 bg-rose-950/60 text-rose-100"
+              : "border border-dashed border-orange-400/40 bg-orange-500/10 text-orange-50/80"
           }`}
         >
           {entry.text}
@@ -91,10 +104,18 @@ export function PendingItem({
               <span role="alert" className="text-rose-300">
                 Not sent: {entry.error ?? "something went wrong."}
               </span>
-              <button type="button" onClick={() => onRetry(entry.nonce)} className="rounded text-orange-300 hover:underline focus-visible:outline-2 focus-visible:outline-orange-400">
+              <button
+                type="button"
+                onClick={() => onRetry(entry.nonce)}
+                className="rounded text-orange-300 hover:underline focus-visible:outline-2 focus-visible:outline-orange-400"
+              >
                 Retry
               </button>
-              <button type="button" onClick={() => onDiscard(entry.nonce)} className="rounded text-zinc-400 hover:underline focus-visible:outline-2 focus-visible:outline-orange-400">
+              <button
+                type="button"
+                onClick={() => onDiscard(entry.nonce)}
+                className="rounded text-zinc-400 hover:underline focus-visible:outline-2 focus-visible:outline-orange-400"
+              >
                 Discard
               </button>
             </>

@@ -6,7 +6,15 @@ import { MAX_NAME_CHARS } from "@/lib/protocol";
 import { Avatar } from "./avatar";
 
 /** Shows "you" (avatar + name) and edits the name in place. */
-export function NameEditor({ clientId, name, onChange }: { clientId: string; name: string; onChange: (name: string) => void }) {
+export function NameEditor({
+  clientId,
+  name,
+  onChange,
+}: {
+  clientId: string;
+  name: string;
+  onChange: (name: string) => void;
+}) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(name);
   const [error, setError] = useState<string | null>(null);
@@ -50,7 +58,11 @@ export function NameEditor({ clientId, name, onChange }: { clientId: string; nam
         <span data-testid="self-name" className="truncate">
           {name}
         </span>
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="size-3.5 shrink-0 fill-zinc-500 group-hover:fill-zinc-300">
+        <svg
+          aria-hidden="true"
+          viewBox="0 0 20 20"
+          className="size-3.5 shrink-0 fill-zinc-500 group-hover:fill-zinc-300"
+        >
           <path d="M13.6 3.3a2 2 0 0 1 2.8 2.8l-8.9 8.9-3.6.8.8-3.6 8.9-8.9Z" />
         </svg>
       </button>
@@ -76,10 +88,18 @@ export function NameEditor({ clientId, name, onChange }: { clientId: string; nam
         onKeyDown={(e) => e.key === "Escape" && close()}
         className="w-36 min-w-0 rounded-lg border border-white/15 bg-zinc-900 px-2 py-1 text-sm text-zinc-100 focus:border-orange-400 focus:outline-none sm:w-44"
       />
-      <button type="submit" data-testid="name-editor-save" className="rounded-lg bg-orange-500 px-2.5 py-1 text-xs font-semibold text-zinc-950 hover:bg-orange-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300">
+      <button
+        type="submit"
+        data-testid="name-editor-save"
+        className="rounded-lg bg-orange-500 px-2.5 py-1 text-xs font-semibold text-zinc-950 hover:bg-orange-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300"
+      >
         Save
       </button>
-      <button type="button" onClick={close} className="rounded-lg px-2 py-1 text-xs text-zinc-400 hover:text-zinc-200 focus-visible:outline-2 focus-visible:outline-orange-400">
+      <button
+        type="button"
+        onClick={close}
+        className="rounded-lg px-2 py-1 text-xs text-zinc-400 hover:text-zinc-200 focus-visible:outline-2 focus-visible:outline-orange-400"
+      >
         Cancel
       </button>
       {error ? (

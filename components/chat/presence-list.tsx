@@ -29,7 +29,10 @@ function UserRows({ users, selfId }: { users: readonly PresenceUser[]; selfId: s
         >
           <span className="relative">
             <Avatar clientId={u.clientId} size={24} />
-            <span aria-hidden="true" className="absolute -right-0.5 -bottom-0.5 size-2 rounded-full bg-emerald-400 ring-2 ring-zinc-950" />
+            <span
+              aria-hidden="true"
+              className="absolute -right-0.5 -bottom-0.5 size-2 rounded-full bg-emerald-400 ring-2 ring-zinc-950"
+            />
           </span>
           <span className="truncate">{u.name}</span>
           {u.clientId === selfId ? <span className="text-xs text-zinc-500">(you)</span> : null}

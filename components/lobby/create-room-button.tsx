@@ -127,7 +127,11 @@ export function CreateRoomButton() {
           onClick={() => setOptionsOpen((o) => !o)}
           className="rounded-r-lg border border-l-0 border-orange-400/40 bg-orange-500/10 px-1.5 text-orange-200 hover:bg-orange-500/20 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300"
         >
-          <svg aria-hidden="true" viewBox="0 0 20 20" className={`size-4 fill-current transition-transform ${optionsOpen ? "rotate-180" : ""}`}>
+          <svg
+            aria-hidden="true"
+            viewBox="0 0 20 20"
+            className={`size-4 fill-current transition-transform ${optionsOpen ? "rotate-180" : ""}`}
+          >
             <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
           </svg>
         </button>

@@ -11,7 +11,8 @@ async function errorText(res: Response): Promise<string> {
   } catch {
     // Not JSON.
   }
-  if (res.status === 401) return "Only people with a seat in this room can destroy it. Reload the page to take your seat again.";
+  if (res.status === 401)
+    return "Only people with a seat in this room can destroy it. Reload the page to take your seat again.";
   if (res.status === 404) return "This room no longer exists.";
   return `The room could not be destroyed (HTTP ${res.status}). Try again.`;
 }
@@ -78,7 +79,12 @@ export function DestroyRoomButton({ roomId }: { roomId: string }) {
             Everyone in it is disconnected and its messages are deleted. This cannot be undone.
           </p>
           {error ? (
-            <p id={errorId} role="alert" data-testid="destroy-error" className="mt-3 rounded-lg border border-rose-500/40 bg-rose-950/60 px-3 py-2 text-sm text-rose-100">
+            <p
+              id={errorId}
+              role="alert"
+              data-testid="destroy-error"
+              className="mt-3 rounded-lg border border-rose-500/40 bg-rose-950/60 px-3 py-2 text-sm text-rose-100"
+            >
               {error}
             </p>
           ) : null}

@@ -40,7 +40,9 @@ function RoomActions({ roomId, initial, socket }: { roomId: string; initial: Roo
   return (
     <div className="flex shrink-0 items-center gap-1 sm:gap-2">
       {facts.expiresAt !== null ? <Countdown expiresAt={facts.expiresAt} skewMs={facts.skewMs} /> : null}
-      {facts.capacity !== null && facts.members !== null ? <Seats members={facts.members} capacity={facts.capacity} /> : null}
+      {facts.capacity !== null && facts.members !== null ? (
+        <Seats members={facts.members} capacity={facts.capacity} />
+      ) : null}
       <CopyLinkButton />
       <DestroyRoomButton roomId={roomId} />
     </div>

@@ -31,7 +31,12 @@ const TRASH =
   "M8 2a1 1 0 0 0-1 1v1H4a1 1 0 0 0 0 2h12a1 1 0 1 0 0-2h-3V3a1 1 0 0 0-1-1H8Zm-3 6 .7 8.2A2 2 0 0 0 7.7 18h4.6a2 2 0 0 0 2-1.8L15 8H5Z";
 const ALERT =
   "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm0 4a1 1 0 0 1 1 1v3.5a1 1 0 1 1-2 0V7a1 1 0 0 1 1-1Zm0 8.5a1.1 1.1 0 1 1 0-2.2 1.1 1.1 0 0 1 0 2.2Z";
-const ICONS: Record<Ended["reason"], string> = { expired: CLOCK, destroyed: TRASH, room_not_found: ALERT, unauthorized: ALERT };
+const ICONS: Record<Ended["reason"], string> = {
+  expired: CLOCK,
+  destroyed: TRASH,
+  room_not_found: ALERT,
+  unauthorized: ALERT,
+};
 
 /** The end screen, shown over the (now read-only) conversation once the room ended. */
 export function RoomEnded({ status }: { status: ConnectionStatus }) {
@@ -48,7 +53,10 @@ export function RoomEnded({ status }: { status: ConnectionStatus }) {
         data-reason={status.reason}
         className="w-full max-w-sm rounded-2xl border border-white/10 bg-zinc-900 p-6 text-center shadow-2xl"
       >
-        <div aria-hidden="true" className="mx-auto mb-3 flex size-12 items-center justify-center rounded-full bg-orange-500/15 text-orange-300">
+        <div
+          aria-hidden="true"
+          className="mx-auto mb-3 flex size-12 items-center justify-center rounded-full bg-orange-500/15 text-orange-300"
+        >
           <svg viewBox="0 0 20 20" className="size-6 fill-current">
             <path fillRule="evenodd" clipRule="evenodd" d={ICONS[status.reason]} />
           </svg>

@@ -7,7 +7,7 @@ export function Seats({ members, capacity }: { members: number; capacity: number
       data-members={members}
       data-capacity={capacity}
       title={`${members} of ${capacity} seats taken${full ? ": the room is full" : ""}`}
-      className={`inline-flex items-center gap-1 rounded-full border px-2 py-1 text-xs font-medium tabular-nums whitespace-nowrap ${
+      className={`inline-flex items-center gap-1 rounded-full border px-2 py-1 text-xs font-medium whitespace-nowrap tabular-nums ${
         full ? "border-amber-400/40 bg-amber-500/10 text-amber-200" : "border-white/10 bg-white/5 text-zinc-300"
       }`}
     >

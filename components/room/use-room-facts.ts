@@ -58,7 +58,10 @@ export function useRoomFacts(
     const load = async () => {
       const sent = Date.now();
       try {
-        const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}`, { cache: "no-store", signal: controller.signal });
+        const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}`, {
+          cache: "no-store",
+          signal: controller.signal,
+        });
         if (!res.ok) return; // 404: the socket announces the end; other errors: try again next time
         const body: unknown = await res.json();
         if (!isRoomView(body)) return;

@@ -15,7 +15,11 @@ export function statusLabel(status: ConnectionStatus, now: number = Date.now()):
     case "offline":
       return "Offline";
     case "ended":
-      return status.reason === "room_not_found" ? "Room not found" : status.reason === "unauthorized" ? "No seat" : "Room ended";
+      return status.reason === "room_not_found"
+        ? "Room not found"
+        : status.reason === "unauthorized"
+          ? "No seat"
+          : "Room ended";
   }
 }
 

@@ -69,7 +69,8 @@ export class Outbox {
   nextRetryAt(): number | undefined {
     let next: number | undefined;
     for (const e of this.entries) {
-      if (e.status === "sending" && e.retryAt !== undefined && (next === undefined || e.retryAt < next)) next = e.retryAt;
+      if (e.status === "sending" && e.retryAt !== undefined && (next === undefined || e.retryAt < next))
+        next = e.retryAt;
     }
     return next;
   }

@@ -254,7 +254,8 @@ export class RoomClient {
 
   /** Tries a failed message again, with its original nonce. */
   retry = (nonce: string): void => {
-    if (!this.outbox.update(nonce, { status: "sending", error: undefined, sentOn: undefined, retryAt: undefined })) return;
+    if (!this.outbox.update(nonce, { status: "sending", error: undefined, sentOn: undefined, retryAt: undefined }))
+      return;
     this.flushOutbox();
     this.update({});
   };
@@ -570,10 +571,13 @@ export class RoomClient {
     clearTimeout(this.retryTimer);
     const next = this.outbox.nextRetryAt();
     if (next === undefined) return;
-    this.retryTimer = setTimeout(() => {
-      this.flushOutbox();
-      this.update({});
-    }, Math.max(0, next - this.now()));
+    this.retryTimer = setTimeout(
+      () => {
+        this.flushOutbox();
+        this.update({});
+      },
+      Math.max(0, next - this.now()),
+    );
   }
 
   private typingList(): TypingUser[] {
@@ -588,11 +592,14 @@ export class RoomClient {
     let next: number | undefined;
     for (const t of this.typers.values()) if (next === undefined || t.until < next) next = t.until;
     if (next === undefined) return;
-    this.typingTimer = setTimeout(() => {
-      const now = this.now();
-      for (const [id, t] of this.typers) if (t.until <= now) this.typers.delete(id);
-      this.update({ typing: this.typingList() });
-      this.scheduleTypingSweep();
-    }, Math.max(0, next - this.now()) + 5);
+    this.typingTimer = setTimeout(
+      () => {
+        const now = this.now();
+        for (const [id, t] of this.typers) if (t.until <= now) this.typers.delete(id);
+        this.update({ typing: this.typingList() });
+        this.scheduleTypingSweep();
+      },
+      Math.max(0, next - this.now()) + 5,
+    );
   }
 }

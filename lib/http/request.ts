@@ -12,7 +12,8 @@ export async function readBody<S extends z.ZodType>(req: Request, schema: S): Pr
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new FlareError("too_large", "The request body can be at most 16 KiB.");
   const raw = await req.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new FlareError("too_large", "The request body can be at most 16 KiB.");
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
+    throw new FlareError("too_large", "The request body can be at most 16 KiB.");
   let value: unknown = {};
   if (raw.trim() !== "") {
     try {

@@ -97,7 +97,8 @@ export class Hub {
       return this.refuse(conn, e);
     }
     if (conn.state !== "joining") return;
-    if (info.expiresAt !== null && info.expiresAt <= Date.now()) return this.refuse(conn, new FlareError("room_not_found"));
+    if (info.expiresAt !== null && info.expiresAt <= Date.now())
+      return this.refuse(conn, new FlareError("room_not_found"));
     conn.clientId = frame.clientId;
     conn.name = frame.name;
     conn.roomId = frame.room;

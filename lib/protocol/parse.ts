@@ -40,7 +40,8 @@ export function parseClientFrame(data: string): ClientParseResult {
     if (typeof obj.text === "string") {
       const text = checkText(obj.text);
       if (!text.ok) {
-        const message = text.code === "empty" ? "Messages cannot be empty." : "Messages can be at most 1000 characters.";
+        const message =
+          text.code === "empty" ? "Messages cannot be empty." : "Messages can be at most 1000 characters.";
         return { ok: false, code: text.code, message, nonce };
       }
       obj.text = text.text;

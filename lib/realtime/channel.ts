@@ -41,8 +41,10 @@ export class Channel {
   }
 
   async history({ limit = 100, start, end }: HistoryQuery = {}): Promise<Message[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > ROOM_RETAINS) throw new FlareError("bad_request", "limit must be 1–1000");
-    for (const id of [start, end]) if (id !== undefined && !isMessageId(id)) throw new FlareError("bad_request", `"${id}" is not a message id`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > ROOM_RETAINS)
+      throw new FlareError("bad_request", "limit must be 1–1000");
+    for (const id of [start, end])
+      if (id !== undefined && !isMessageId(id)) throw new FlareError("bad_request", `"${id}" is not a message id`);
     await this.requireRoom();
     return this.deps.bus.range(this.roomId, { limit, ...(start ? { start } : {}), ...(end ? { end } : {}) });
   }

@@ -28,7 +28,12 @@ return {2, capacity, taken + 1, exp}
 const metaSchema = z.object({ capacity: z.coerce.number().int(), expiresAt: z.coerce.number().int() });
 
 type WithClaim = Redis & {
-  flareClaimSeat(meta: string, seats: string, presented: string, fresh: string): Promise<[number, number, number, number]>;
+  flareClaimSeat(
+    meta: string,
+    seats: string,
+    presented: string,
+    fresh: string,
+  ): Promise<[number, number, number, number]>;
 };
 
 /** Rooms next to their streams in Redis: `:meta` (hash) and `:seats` (set of token hashes), one expiry. */
@@ -87,7 +92,13 @@ export class RedisRoomStore implements RoomStore {
 
   async destroy(roomId: string): Promise<boolean> {
     const keys = roomKeys(roomId);
-    const res = await this.cmd.run((r) => r.multi().exists(keys.meta).del(...allRoomKeys(roomId)).exec());
+    const res = await this.cmd.run((r) =>
+      r
+        .multi()
+        .exists(keys.meta)
+        .del(...allRoomKeys(roomId))
+        .exec(),
+    );
     return res?.[0]?.[1] === 1;
   }
 }

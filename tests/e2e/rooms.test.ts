@@ -74,13 +74,17 @@ test("a private room: share, chat, full, destroy", { timeout: 180_000 }, async (
 
     // The countdown follows the server's expiry: a little under 10 minutes, ticking down.
     await a.countdown.waitFor();
-    await a.page.waitForFunction(() => /^\d\d:\d\d$/.test(document.querySelector('[data-testid="countdown-value"]')?.textContent ?? ""));
+    await a.page.waitForFunction(() =>
+      /^\d\d:\d\d$/.test(document.querySelector('[data-testid="countdown-value"]')?.textContent ?? ""),
+    );
     const left = await a.countdownSeconds();
     assert.ok(left > 540 && left <= 600, `countdown shows ${left} s of 600`);
     assert.equal(await a.countdown.getAttribute("data-urgent"), "false");
     await a.page.waitForFunction(
       (before) => {
-        const [m, s] = (document.querySelector('[data-testid="countdown-value"]')?.textContent ?? "").split(":").map(Number);
+        const [m, s] = (document.querySelector('[data-testid="countdown-value"]')?.textContent ?? "")
+          .split(":")
+          .map(Number);
         return m! * 60 + s! < before;
       },
       left,

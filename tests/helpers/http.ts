@@ -9,7 +9,12 @@ export class Browser {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }
 
-  async request(method: string, path: string, body?: unknown, base = this.base): Promise<{ status: number; body: any; headers: Headers }> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    base = this.base,
+  ): Promise<{ status: number; body: any; headers: Headers }> {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: {

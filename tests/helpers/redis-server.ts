@@ -26,13 +26,19 @@ export async function startRedis(): Promise<RedisServer | undefined> {
   let proc: ChildProcess | undefined;
 
   const launch = async () => {
-    proc = spawn(bin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"], {
-      stdio: "ignore",
-    });
+    proc = spawn(
+      bin,
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+      {
+        stdio: "ignore",
+      },
+    );
     await waitForPort(port, 5000);
   };
   const exited = (p: ChildProcess) =>
-    p.exitCode !== null || p.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => p.once("exit", () => r()));
+    p.exitCode !== null || p.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((r) => p.once("exit", () => r()));
 
   const stop = async () => {
     if (!proc) return;

@@ -53,7 +53,9 @@ export function forEachTopology(
       before(async () => {
         if (spec.redis) t.redis = await startRedis();
         t.instances.push(
-          ...(await Promise.all(Array.from({ length: spec.instances }, () => startApp({ env: envFor(spec, t, opts.env) })))),
+          ...(await Promise.all(
+            Array.from({ length: spec.instances }, () => startApp({ env: envFor(spec, t, opts.env) })),
+          )),
         );
       });
       after(async () => {

@@ -28,10 +28,15 @@ export class TestClient {
           w.resolve(parsed.frame);
         }
     });
-    this.closed = new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
-  static connect(url: string, opts: { origin?: string; cookie?: string; headers?: Record<string, string> } = {}): Promise<TestClient> {
+  static connect(
+    url: string,
+    opts: { origin?: string; cookie?: string; headers?: Record<string, string> } = {},
+  ): Promise<TestClient> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.cookie) headers.cookie = opts.cookie;
     const ws = new WebSocket(url, { headers, ...(opts.origin ? { origin: opts.origin } : {}) });
@@ -50,7 +55,13 @@ export class TestClient {
     opts: { cookie?: string } = {},
   ): Promise<TestClient> {
     const c = await TestClient.connect(url, opts);
-    c.send({ type: "join", room: join.room ?? "lobby", clientId: join.clientId, name: join.name ?? join.clientId, ...(join.since ? { since: join.since } : {}) });
+    c.send({
+      type: "join",
+      room: join.room ?? "lobby",
+      clientId: join.clientId,
+      name: join.name ?? join.clientId,
+      ...(join.since ? { since: join.since } : {}),
+    });
     await c.next("history");
     return c;
   }
@@ -78,7 +89,12 @@ export class TestClient {
   }
 
   /** The first frame (received already, from index `from` on, or later) that matches. */
-  waitFor(match: (f: ServerFrame) => boolean, timeoutMs = 5000, what = "a matching frame", from = 0): Promise<ServerFrame> {
+  waitFor(
+    match: (f: ServerFrame) => boolean,
+    timeoutMs = 5000,
+    what = "a matching frame",
+    from = 0,
+  ): Promise<ServerFrame> {
     const seen = this.frames.slice(from).find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -91,7 +107,11 @@ export class TestClient {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got: ${JSON.stringify(this.frames.slice(-8))}`));
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; got: ${JSON.stringify(this.frames.slice(-8))}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });
@@ -99,7 +119,10 @@ export class TestClient {
 
   /** Live chat messages received (excluding history), in arrival order. */
   messages(filter: (m: ServerFrameOf<"message">["message"]) => boolean = () => true) {
-    return this.frames.filter((f): f is ServerFrameOf<"message"> => f.type === "message").map((f) => f.message).filter(filter);
+    return this.frames
+      .filter((f): f is ServerFrameOf<"message"> => f.type === "message")
+      .map((f) => f.message)
+      .filter(filter);
   }
 
   errors(): ServerFrameOf<"error">[] {

@@ -12,93 +12,129 @@ import type { RealtimeEvent } from "../../lib/realtime";
  * The typed server API, called from "server code" in this test process, which is itself a Flare
  * instance on the same Redis as a separately running app instance.
  */
-describe("realtime.channel() from server code on another instance [redis]", { skip: skipUnless("redis-server", "Redis") }, () => {
-  let redis: RedisServer | undefined;
-  let app: AppInstance;
-  let realtime: typeof import("../../lib/realtime").realtime;
+describe(
+  "realtime.channel() from server code on another instance [redis]",
+  { skip: skipUnless("redis-server", "Redis") },
+  () => {
+    let redis: RedisServer | undefined;
+    let app: AppInstance;
+    let realtime: typeof import("../../lib/realtime").realtime;
 
-  before(async () => {
-    redis = await startRedis();
-    app = await startApp({ env: { REDIS_URL: redis!.url } });
-    process.env.REDIS_URL = redis!.url;
-    process.env.INSTANCE_ID = "test-process";
-    ({ realtime } = await import("../../lib/realtime"));
-  });
-  after(async () => {
-    const { existingInstance } = await import("../../lib/instance");
-    await existingInstance()?.hub.shutdown(1000);
-    await app.kill();
-    await redis?.stop();
-  });
+    before(async () => {
+      redis = await startRedis();
+      app = await startApp({ env: { REDIS_URL: redis!.url } });
+      process.env.REDIS_URL = redis!.url;
+      process.env.INSTANCE_ID = "test-process";
+      ({ realtime } = await import("../../lib/realtime"));
+    });
+    after(async () => {
+      const { existingInstance } = await import("../../lib/instance");
+      await existingInstance()?.hub.shutdown(1000);
+      await app.kill();
+      await redis?.stop();
+    });
 
-  it("emit reaches WebSocket clients on the other instance, in the room's order", async () => {
-    const client = await TestClient.join(app.wsUrl, { clientId: "listener" });
-    const message = await realtime.channel("lobby").emit("message", { name: " Deploy bot ", text: " v2 is live " });
-    assert.equal(message.text, "v2 is live");
-    assert.equal(message.name, "Deploy bot");
-    assert.equal(message.clientId, "server");
-    const live = await client.waitFor((f) => f.type === "message" && f.message.id === message.id, 3000);
-    assert.ok(live.type === "message" && live.message.text === "v2 is live");
-    await client.close();
-  });
+    it("emit reaches WebSocket clients on the other instance, in the room's order", async () => {
+      const client = await TestClient.join(app.wsUrl, { clientId: "listener" });
+      const message = await realtime.channel("lobby").emit("message", { name: " Deploy bot ", text: " v2 is live " });
+      assert.equal(message.text, "v2 is live");
+      assert.equal(message.name, "Deploy bot");
+      assert.equal(message.clientId, "server");
+      const live = await client.waitFor((f) => f.type === "message" && f.message.id === message.id, 3000);
+      assert.ok(live.type === "message" && live.message.text === "v2 is live");
+      await client.close();
+    });
 
-  it("emit validates with the shared schema and refuses unknown rooms", async () => {
-    await assert.rejects(realtime.channel("lobby").emit("message", { name: "x", text: "  " }), { code: "empty" });
-    await assert.rejects(realtime.channel("lobby").emit("message", { name: "x", text: "y".repeat(1001) }), { code: "too_long" });
-    await assert.rejects(realtime.channel("lobby").emit("message", { name: "", text: "hi" }), { code: "bad_request" });
-    await assert.rejects(realtime.channel("ZZZZZZZZZZZZZZZZZZZZZ").emit("message", { name: "x", text: "hi" }), { code: "room_not_found" });
-  });
+    it("emit validates with the shared schema and refuses unknown rooms", async () => {
+      await assert.rejects(realtime.channel("lobby").emit("message", { name: "x", text: "  " }), { code: "empty" });
+      await assert.rejects(realtime.channel("lobby").emit("message", { name: "x", text: "y".repeat(1001) }), {
+        code: "too_long",
+      });
+      await assert.rejects(realtime.channel("lobby").emit("message", { name: "", text: "hi" }), {
+        code: "bad_request",
+      });
+      await assert.rejects(realtime.channel("ZZZZZZZZZZZZZZZZZZZZZ").emit("message", { name: "x", text: "hi" }), {
+        code: "room_not_found",
+      });
+    });
 
-  it("history pages by limit, start and end", async () => {
-    const room = (await new Browser(app.url).post("/api/rooms")).body.roomId as string;
-    const ch = realtime.channel(room);
-    const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await ch.emit("message", { name: "Pager", text: `p${i}` })).id);
-    assert.deepEqual((await ch.history({ limit: 3 })).map((m) => m.id), ids.slice(4));
-    assert.deepEqual((await ch.history({ start: ids[0], limit: 3 })).map((m) => m.id), ids.slice(0, 3));
-    assert.deepEqual((await ch.history({ start: ids[3], limit: 3 })).map((m) => m.id), ids.slice(3, 6));
-    assert.deepEqual((await ch.history({ end: ids[2], limit: 10 })).map((m) => m.id), ids.slice(0, 3));
-    await assert.rejects(ch.history({ limit: 0 }), { code: "bad_request" });
-  });
+    it("history pages by limit, start and end", async () => {
+      const room = (await new Browser(app.url).post("/api/rooms")).body.roomId as string;
+      const ch = realtime.channel(room);
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) ids.push((await ch.emit("message", { name: "Pager", text: `p${i}` })).id);
+      assert.deepEqual(
+        (await ch.history({ limit: 3 })).map((m) => m.id),
+        ids.slice(4),
+      );
+      assert.deepEqual(
+        (await ch.history({ start: ids[0], limit: 3 })).map((m) => m.id),
+        ids.slice(0, 3),
+      );
+      assert.deepEqual(
+        (await ch.history({ start: ids[3], limit: 3 })).map((m) => m.id),
+        ids.slice(3, 6),
+      );
+      assert.deepEqual(
+        (await ch.history({ end: ids[2], limit: 10 })).map((m) => m.id),
+        ids.slice(0, 3),
+      );
+      await assert.rejects(ch.history({ limit: 0 }), { code: "bad_request" });
+    });
 
-  it("subscribe yields history, then live events from other instances, and ends on abort", async () => {
-    const browser = new Browser(app.url);
-    const room = (await browser.post("/api/rooms", { capacity: 3 })).body.roomId as string;
-    const first = await realtime.channel(room).emit("message", { name: "Bot", text: "before subscribing" });
-    const ctrl = new AbortController();
-    const events = await realtime.channel(room).subscribe({ history: true, signal: ctrl.signal });
-    const got: RealtimeEvent[] = [];
-    const done = (async () => {
-      for await (const e of events) got.push(e);
-    })();
-    const person = await TestClient.join(app.wsUrl, { room, clientId: "person" }, { cookie: browser.cookieHeader() });
-    person.send({ type: "message", text: "from a socket on the app instance", nonce: "s1" });
-    const ack = await person.next("ack");
-    await eventually(() => got.some((e) => e.type === "message" && e.message.id === ack.id), 3000, "the live message");
-    await eventually(() => got.some((e) => e.type === "presence" && e.users.some((u) => u.clientId === "person")), 3000, "presence");
-    const messages = got.filter((e) => e.type === "message").map((e) => (e.type === "message" ? e.message.id : ""));
-    assert.equal(messages[0], first.id, "history first");
-    assert.ok(messages.indexOf(ack.id) > 0);
-    ctrl.abort();
-    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error("iterator did not end on abort")), 2000))]);
-    const after = got.length;
-    person.send({ type: "message", text: "after abort", nonce: "s2" });
-    await person.next("ack");
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(got.length, after, "nothing after abort");
-    await person.close();
-  });
+    it("subscribe yields history, then live events from other instances, and ends on abort", async () => {
+      const browser = new Browser(app.url);
+      const room = (await browser.post("/api/rooms", { capacity: 3 })).body.roomId as string;
+      const first = await realtime.channel(room).emit("message", { name: "Bot", text: "before subscribing" });
+      const ctrl = new AbortController();
+      const events = await realtime.channel(room).subscribe({ history: true, signal: ctrl.signal });
+      const got: RealtimeEvent[] = [];
+      const done = (async () => {
+        for await (const e of events) got.push(e);
+      })();
+      const person = await TestClient.join(app.wsUrl, { room, clientId: "person" }, { cookie: browser.cookieHeader() });
+      person.send({ type: "message", text: "from a socket on the app instance", nonce: "s1" });
+      const ack = await person.next("ack");
+      await eventually(
+        () => got.some((e) => e.type === "message" && e.message.id === ack.id),
+        3000,
+        "the live message",
+      );
+      await eventually(
+        () => got.some((e) => e.type === "presence" && e.users.some((u) => u.clientId === "person")),
+        3000,
+        "presence",
+      );
+      const messages = got.filter((e) => e.type === "message").map((e) => (e.type === "message" ? e.message.id : ""));
+      assert.equal(messages[0], first.id, "history first");
+      assert.ok(messages.indexOf(ack.id) > 0);
+      ctrl.abort();
+      await Promise.race([
+        done,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("iterator did not end on abort")), 2000)),
+      ]);
+      const after = got.length;
+      person.send({ type: "message", text: "after abort", nonce: "s2" });
+      await person.next("ack");
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(got.length, after, "nothing after abort");
+      await person.close();
+    });
 
-  it("a subscriber sees the room end on another instance's destroy", async () => {
-    const browser = new Browser(app.url);
-    const room = (await browser.post("/api/rooms")).body.roomId as string;
-    const events = await realtime.channel(room).subscribe();
-    const got: RealtimeEvent[] = [];
-    const done = (async () => {
-      for await (const e of events) got.push(e);
-    })();
-    assert.equal((await browser.delete(`/api/rooms/${room}`)).status, 204);
-    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error("no end after destroy")), 3000))]);
-    assert.deepEqual(got.at(-1), { type: "destroyed", room, reason: "destroyed" });
-  });
-});
+    it("a subscriber sees the room end on another instance's destroy", async () => {
+      const browser = new Browser(app.url);
+      const room = (await browser.post("/api/rooms")).body.roomId as string;
+      const events = await realtime.channel(room).subscribe();
+      const got: RealtimeEvent[] = [];
+      const done = (async () => {
+        for await (const e of events) got.push(e);
+      })();
+      assert.equal((await browser.delete(`/api/rooms/${room}`)).status, 204);
+      await Promise.race([
+        done,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("no end after destroy")), 3000)),
+      ]);
+      assert.deepEqual(got.at(-1), { type: "destroyed", room, reason: "destroyed" });
+    });
+  },
+);

@@ -170,7 +170,8 @@ describe("RedisBus", async () => {
         ra.messages.map((m) => m.id),
         rb.messages.map((m) => m.id),
       );
-      for (let i = 1; i < ra.messages.length; i++) assert.ok(compareIds(ra.messages[i]!.id, ra.messages[i - 1]!.id) > 0);
+      for (let i = 1; i < ra.messages.length; i++)
+        assert.ok(compareIds(ra.messages[i]!.id, ra.messages[i - 1]!.id) > 0);
       const stored = (await admin.xrange(roomKeys(room).messages, "-", "+")).map(([id]) => id);
       assert.deepEqual(
         ra.messages.map((m) => m.id),
@@ -257,7 +258,9 @@ describe("RedisBus", async () => {
 
   it("presence: announce once per clientId, list distinct users, settleLeave exactly once", { skip }, async () => {
     const room = await makePrivateRoom(admin, Date.now() + 60_000);
-    assert.deepEqual(await a.presence.add(room, { connectionId: "k1", clientId: "c1", name: "Zed" }), { announce: true });
+    assert.deepEqual(await a.presence.add(room, { connectionId: "k1", clientId: "c1", name: "Zed" }), {
+      announce: true,
+    });
     assert.deepEqual(await b.presence.add(room, { connectionId: "k2", clientId: "c1", name: "Zed" }), {
       announce: false,
     });
@@ -307,33 +310,37 @@ describe("RedisBus", async () => {
     }
   });
 
-  it("a private room's keys all expire with its meta; once meta is gone writes are room_not_found", { skip }, async () => {
-    const expiresAt = Date.now() + 120_000;
-    const room = await makePrivateRoom(admin, expiresAt);
-    const metaAt = await admin.pexpiretime(roomKeys(room).meta);
-    await a.append(draft(room, "hi", { nonce: "x" }));
-    await a.presence.add(room, { connectionId: "p1", clientId: "c1", name: "Zed" });
-    await a.publish({ kind: "presence", room });
-    await admin.sadd(roomKeys(room).seats, "seat-hash");
-    await a.presence.heartbeat(room, [{ connectionId: "p1", clientId: "c1", name: "Zed" }]);
-    const k = roomKeys(room);
-    for (const key of [k.messages, k.events, k.presence, k.conns, k.announced, k.nonces, k.nonceTimes, k.seats]) {
-      assert.equal(await admin.pexpiretime(key), metaAt, key);
-    }
+  it(
+    "a private room's keys all expire with its meta; once meta is gone writes are room_not_found",
+    { skip },
+    async () => {
+      const expiresAt = Date.now() + 120_000;
+      const room = await makePrivateRoom(admin, expiresAt);
+      const metaAt = await admin.pexpiretime(roomKeys(room).meta);
+      await a.append(draft(room, "hi", { nonce: "x" }));
+      await a.presence.add(room, { connectionId: "p1", clientId: "c1", name: "Zed" });
+      await a.publish({ kind: "presence", room });
+      await admin.sadd(roomKeys(room).seats, "seat-hash");
+      await a.presence.heartbeat(room, [{ connectionId: "p1", clientId: "c1", name: "Zed" }]);
+      const k = roomKeys(room);
+      for (const key of [k.messages, k.events, k.presence, k.conns, k.announced, k.nonces, k.nonceTimes, k.seats]) {
+        assert.equal(await admin.pexpiretime(key), metaAt, key);
+      }
 
-    await admin.del(k.meta);
-    const before = await admin.xlen(k.messages);
-    await expectCode(a.append(draft(room, "too late", { nonce: "y" })), "room_not_found");
-    await expectCode(a.presence.add(room, { connectionId: "p2", clientId: "c2", name: "Amy" }), "room_not_found");
-    await expectCode(a.publish({ kind: "typing", room, clientId: "c1", name: "Zed" }), "room_not_found");
-    assert.equal(await admin.xlen(k.messages), before);
-    assert.equal(await admin.hexists(k.nonces, "c1\ny"), 0);
-    assert.equal(await admin.zscore(k.presence, "p2"), null);
+      await admin.del(k.meta);
+      const before = await admin.xlen(k.messages);
+      await expectCode(a.append(draft(room, "too late", { nonce: "y" })), "room_not_found");
+      await expectCode(a.presence.add(room, { connectionId: "p2", clientId: "c2", name: "Amy" }), "room_not_found");
+      await expectCode(a.publish({ kind: "typing", room, clientId: "c1", name: "Zed" }), "room_not_found");
+      assert.equal(await admin.xlen(k.messages), before);
+      assert.equal(await admin.hexists(k.nonces, "c1\ny"), 0);
+      assert.equal(await admin.zscore(k.presence, "p2"), null);
 
-    // Never created: nothing is written either.
-    await expectCode(a.append(draft("no-such-room", "hello?")), "room_not_found");
-    assert.equal(await admin.exists(roomKeys("no-such-room").messages), 0);
-  });
+      // Never created: nothing is written either.
+      await expectCode(a.append(draft("no-such-room", "hello?")), "room_not_found");
+      assert.equal(await admin.exists(roomKeys("no-such-room").messages), 0);
+    },
+  );
 
   it("deleteRoom removes every key of the room", { skip }, async () => {
     const room = await makePrivateRoom(admin, Date.now() + 60_000);

@@ -37,7 +37,16 @@ forEachTopology("Rooms HTTP API", (t) => {
 
   it("refuses out-of-range or malformed bodies with 400 bad_request, and large ones with 413", async () => {
     const a = new Browser(t.http(0));
-    for (const body of [{ ttlSeconds: 9 }, { ttlSeconds: 86_401 }, { capacity: 1 }, { capacity: 51 }, { capacity: 2.5 }, { ttlSeconds: "60" }, "{nope", "[]"]) {
+    for (const body of [
+      { ttlSeconds: 9 },
+      { ttlSeconds: 86_401 },
+      { capacity: 1 },
+      { capacity: 51 },
+      { capacity: 2.5 },
+      { ttlSeconds: "60" },
+      "{nope",
+      "[]",
+    ]) {
       const res = await a.post("/api/rooms", body);
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.body.error.code, "bad_request");
@@ -64,7 +73,11 @@ forEachTopology("Rooms HTTP API", (t) => {
     const full = await c.post(`/api/rooms/${room.roomId}/join`);
     assert.equal(full.status, 409);
     assert.equal(full.body.error.code, "room_full");
-    assert.equal((await b.post(`/api/rooms/${room.roomId}/join`)).status, 200, "a seated browser may rejoin a full room");
+    assert.equal(
+      (await b.post(`/api/rooms/${room.roomId}/join`)).status,
+      200,
+      "a seated browser may rejoin a full room",
+    );
     const missing = await c.post("/api/rooms/ZZZZZZZZZZZZZZZZZZZZZ/join");
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.code, "room_not_found");
@@ -106,11 +119,26 @@ forEachTopology("Rooms HTTP API", (t) => {
       ids.push(res.body.message.id);
     }
     const all = await a.get(path);
-    assert.deepEqual(all.body.messages.map((m: { id: string }) => m.id), ids);
-    assert.deepEqual((await a.get(`${path}?limit=2`)).body.messages.map((m: { id: string }) => m.id), ids.slice(4));
-    assert.deepEqual((await a.get(`${path}?start=${ids[1]}&limit=2`)).body.messages.map((m: { id: string }) => m.id), ids.slice(1, 3));
-    assert.deepEqual((await a.get(`${path}?end=${ids[3]}&limit=2`)).body.messages.map((m: { id: string }) => m.id), ids.slice(2, 4));
-    assert.deepEqual((await a.get(`${path}?start=${ids[1]}&end=${ids[2]}`)).body.messages.map((m: { id: string }) => m.id), ids.slice(1, 3));
+    assert.deepEqual(
+      all.body.messages.map((m: { id: string }) => m.id),
+      ids,
+    );
+    assert.deepEqual(
+      (await a.get(`${path}?limit=2`)).body.messages.map((m: { id: string }) => m.id),
+      ids.slice(4),
+    );
+    assert.deepEqual(
+      (await a.get(`${path}?start=${ids[1]}&limit=2`)).body.messages.map((m: { id: string }) => m.id),
+      ids.slice(1, 3),
+    );
+    assert.deepEqual(
+      (await a.get(`${path}?end=${ids[3]}&limit=2`)).body.messages.map((m: { id: string }) => m.id),
+      ids.slice(2, 4),
+    );
+    assert.deepEqual(
+      (await a.get(`${path}?start=${ids[1]}&end=${ids[2]}`)).body.messages.map((m: { id: string }) => m.id),
+      ids.slice(1, 3),
+    );
     for (const q of ["?limit=0", "?limit=1001", "?limit=abc", "?start=nope"]) {
       const res = await a.get(`${path}${q}`);
       assert.equal(res.status, 400, q);
@@ -130,9 +158,18 @@ forEachTopology("Rooms HTTP API", (t) => {
 
   it("the lobby's messages are open to anyone; a nonce is deduped for the same clientId", async () => {
     const anyone = new Browser(t.http(0));
-    const first = await anyone.post("/api/rooms/lobby/messages", { name: "Robot", text: "hello lobby", clientId: "robot-1", nonce: "n-http" });
+    const first = await anyone.post("/api/rooms/lobby/messages", {
+      name: "Robot",
+      text: "hello lobby",
+      clientId: "robot-1",
+      nonce: "n-http",
+    });
     assert.equal(first.status, 201);
-    const repeat = await anyone.post("/api/rooms/lobby/messages", { name: "Robot", text: "hello lobby", clientId: "robot-1", nonce: "n-http" }, t.http(1));
+    const repeat = await anyone.post(
+      "/api/rooms/lobby/messages",
+      { name: "Robot", text: "hello lobby", clientId: "robot-1", nonce: "n-http" },
+      t.http(1),
+    );
     assert.equal(repeat.body.message.id, first.body.message.id);
     const list = await anyone.get("/api/rooms/lobby/messages?limit=5", t.http(1));
     assert.equal(list.status, 200);

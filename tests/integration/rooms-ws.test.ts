@@ -38,7 +38,9 @@ forEachTopology("Private rooms over WebSocket and SSE", (t) => {
     stranger.send({ type: "join", room: room.roomId, clientId: "stranger", name: "S" });
     assert.equal((await stranger.next("error")).code, "unauthorized");
     assert.equal((await stranger.closed).code, 4001);
-    const forged = await TestClient.connect(t.ws(0), { cookie: `flare_seat_${room.roomId}=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA` });
+    const forged = await TestClient.connect(t.ws(0), {
+      cookie: `flare_seat_${room.roomId}=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`,
+    });
     forged.send({ type: "join", room: room.roomId, clientId: "forger", name: "F" });
     assert.equal((await forged.next("error")).code, "unauthorized");
     assert.equal((await forged.closed).code, 4001);
@@ -57,7 +59,10 @@ forEachTopology("Private rooms over WebSocket and SSE", (t) => {
     for (const c of [ca, cb]) {
       const d = await c.next("destroyed", 15_000);
       assert.deepEqual(d, { type: "destroyed", room: room.roomId, reason: "expired" });
-      assert.ok(Date.now() - room.expiresAt < 2000, `destroyed within 2 s of expiry (${Date.now() - room.expiresAt} ms)`);
+      assert.ok(
+        Date.now() - room.expiresAt < 2000,
+        `destroyed within 2 s of expiry (${Date.now() - room.expiresAt} ms)`,
+      );
       assert.equal((await c.closed).code, 4010);
     }
     assert.equal((await a.get(`/api/rooms/${room.roomId}`)).status, 404);

@@ -12,11 +12,13 @@ forEachTopology(
   (t) => {
     it("clients on 3 instances see identical id sequences for 2 senders x 50 interleaved messages", async () => {
       const room = (await new Browser(t.http(0)).post("/api/rooms", { capacity: 10 })).body.roomId as string;
-      const browsers = await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => {
-        const b = new Browser(t.http(i));
-        await b.post(`/api/rooms/${room}/join`);
-        return b;
-      }));
+      const browsers = await Promise.all(
+        [0, 1, 2, 3, 4, 5].map(async (i) => {
+          const b = new Browser(t.http(i));
+          await b.post(`/api/rooms/${room}/join`);
+          return b;
+        }),
+      );
       const clients = await Promise.all(
         browsers.map((b, i) => TestClient.join(t.ws(i), { room, clientId: `seq-${i}` }, { cookie: b.cookieHeader() })),
       );
@@ -30,7 +32,9 @@ forEachTopology(
       await eventually(() => clients.every((c) => mine(c).length === 100), 20_000, "100 messages everywhere");
       const reference = mine(clients[0]!);
       for (const c of clients) assert.deepEqual(mine(c), reference);
-      const sorted = [...reference].sort((x, y) => (x.split("-").map(Number) as [number, number]).reduce((acc, v, k) => acc || v - Number(y.split("-")[k]), 0));
+      const sorted = [...reference].sort((x, y) =>
+        (x.split("-").map(Number) as [number, number]).reduce((acc, v, k) => acc || v - Number(y.split("-")[k]), 0),
+      );
       assert.deepEqual(reference, sorted, "strictly increasing");
       await Promise.all(clients.map((c) => c.close()));
     });
@@ -47,7 +51,11 @@ forEachTopology(
         const sent = Date.now();
         ca.send({ type: "message", text: "ping", nonce: "x" });
         const ack = await ca.next("ack");
-        await cb.waitFor((f) => f.type === "message" && f.message.id === ack.id, 1500, "the message on the other instance");
+        await cb.waitFor(
+          (f) => f.type === "message" && f.message.id === ack.id,
+          1500,
+          "the message on the other instance",
+        );
         assert.ok(Date.now() - sent < 1500);
         await Promise.all([ca.close(), cb.close()]);
       }
@@ -70,7 +78,10 @@ forEachTopology(
       back.send({ type: "join", room: "lobby", clientId: "resume-reader", name: "R", since: seen });
       const h = await back.next("history");
       assert.equal(h.reset, false);
-      assert.deepEqual(h.messages.filter((m) => m.clientId === "resume-sender").map((m) => m.id), missed);
+      assert.deepEqual(
+        h.messages.filter((m) => m.clientId === "resume-sender").map((m) => m.id),
+        missed,
+      );
       await Promise.all([sender.close(), back.close()]);
     });
 
@@ -90,10 +101,16 @@ forEachTopology(
       resumed.send({ type: "join", room: "lobby", clientId: "term-sender", name: "T", since: acked[0] ?? "1-0" });
       await resumed.next("history");
       // Resend what was not acknowledged, with the same nonces: nothing lost, nothing doubled.
-      const unacked = Array.from({ length: 10 }, (_, i) => `t${i}`).filter((n) => !sender.frames.some((f) => f.type === "ack" && f.nonce === n));
+      const unacked = Array.from({ length: 10 }, (_, i) => `t${i}`).filter(
+        (n) => !sender.frames.some((f) => f.type === "ack" && f.nonce === n),
+      );
       for (const n of unacked) resumed.send({ type: "message", text: `before term ${n.slice(1)}`, nonce: n });
       for (let i = 0; i < unacked.length; i++) await resumed.next("ack");
-      await eventually(() => watcher.messages((m) => m.clientId === "term-sender" && !m.system).length >= 10, 5000, "all 10 at the watcher");
+      await eventually(
+        () => watcher.messages((m) => m.clientId === "term-sender" && !m.system).length >= 10,
+        5000,
+        "all 10 at the watcher",
+      );
       const texts = watcher.messages((m) => m.clientId === "term-sender" && !m.system).map((m) => m.text);
       assert.deepEqual([...new Set(texts)].length, 10);
       assert.equal(texts.length, 10, "no doubles");
@@ -117,7 +134,10 @@ forEachTopology(
         from,
       );
       assert.ok(Date.now() - started < PRESENCE_TTL_MS * 2 + 1000, `left after ${Date.now() - started} ms`);
-      await watcher.waitFor((f) => f.type === "message" && f.message.clientId === "crash-ghost" && f.message.event === "left", 6000);
+      await watcher.waitFor(
+        (f) => f.type === "message" && f.message.clientId === "crash-ghost" && f.message.event === "left",
+        6000,
+      );
       ghost.terminate();
       await watcher.close();
     });
@@ -143,9 +163,16 @@ forEachTopology(
       await sleep(1000);
       clearInterval(load);
       const answered = (nonce: string) =>
-        a.frames.some((f) => (f.type === "ack" && f.nonce === nonce) || (f.type === "error" && f.nonce === nonce && f.code === "unavailable"));
+        a.frames.some(
+          (f) =>
+            (f.type === "ack" && f.nonce === nonce) ||
+            (f.type === "error" && f.nonce === nonce && f.code === "unavailable"),
+        );
       await eventually(() => nonces.every(answered), 5000, "an ack or unavailable for every message");
-      assert.ok(a.errors().some((e) => e.code === "unavailable"), "some messages were refused while Redis was down");
+      assert.ok(
+        a.errors().some((e) => e.code === "unavailable"),
+        "some messages were refused while Redis was down",
+      );
       // Chat works again within 10 s (clients may have been asked to reconnect).
       await eventually(
         async () => {
@@ -160,13 +187,19 @@ forEachTopology(
         10_000,
         "chat across instances after the restart",
       );
-      await eventually(async () => (await fetch(`${t.http(1)}/api/health`)).status === 200, 10_000, "health back to 200");
+      await eventually(
+        async () => (await fetch(`${t.http(1)}/api/health`)).status === 200,
+        10_000,
+        "health back to 200",
+      );
       // Clients still connected were told to start over: a history with reset:true.
       if (b.ws.readyState === b.ws.OPEN) await b.waitFor((f) => f.type === "history" && f.reset, 10_000);
       await Promise.all([a.close(), b.close()]);
     });
   },
   {
-    specs: [{ name: "redis, 3 instances", redis: true, instances: 3, env: { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) } }],
+    specs: [
+      { name: "redis, 3 instances", redis: true, instances: 3, env: { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) } },
+    ],
   },
 );

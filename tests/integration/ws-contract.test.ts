@@ -27,10 +27,16 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
       { clientId: id, name: "Alice" },
     );
     assert.equal(presence.count, presence.users.length);
-    assert.deepEqual(c.frames.slice(0, 3).map((f) => f.type), ["joined", "history", "presence"]);
+    assert.deepEqual(
+      c.frames.slice(0, 3).map((f) => f.type),
+      ["joined", "history", "presence"],
+    );
     await sleep(300);
     const sets = c.frames.filter((f) => f.type === "presence").map((f) => JSON.stringify(f));
-    assert.ok(sets.every((s, i) => i === 0 || s !== sets[i - 1]), "an unchanged presence set is not sent again");
+    assert.ok(
+      sets.every((s, i) => i === 0 || s !== sets[i - 1]),
+      "an unchanged presence set is not sent again",
+    );
     await c.close();
   });
 
@@ -78,8 +84,14 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
     const typing = await b.waitFor((f) => f.type === "typing" && f.clientId === me);
     assert.deepEqual(typing, { type: "typing", room: "lobby", clientId: me, name: "Typer" });
     await sleep(300);
-    assert.equal(a.frames.some((f) => f.type === "typing" && f.clientId === me), false);
-    assert.equal(a2.frames.some((f) => f.type === "typing" && f.clientId === me), false);
+    assert.equal(
+      a.frames.some((f) => f.type === "typing" && f.clientId === me),
+      false,
+    );
+    assert.equal(
+      a2.frames.some((f) => f.type === "typing" && f.clientId === me),
+      false,
+    );
     await Promise.all([a.close(), a2.close(), b.close()]);
   });
 
@@ -152,10 +164,7 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
   it("empty and too_long take precedence and carry the nonce; 1000 code points are fine", async () => {
     const c = await TestClient.join(t.ws(), { clientId: cid("len") });
     c.send({ type: "message", text: " \n\t ", nonce: "e1" });
-    assert.deepEqual(
-      { code: (await c.next("error")).code },
-      { code: "empty" },
-    );
+    assert.deepEqual({ code: (await c.next("error")).code }, { code: "empty" });
     c.send({ type: "message", text: "x".repeat(1001), nonce: "t1" });
     const tooLong = await c.next("error");
     assert.equal(tooLong.code, "too_long");
@@ -233,7 +242,9 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
     const id = cid("sys");
     const watcher = await TestClient.join(t.ws(1), { clientId: cid("watch") });
     const tab1 = await TestClient.join(t.ws(0), { clientId: id, name: "Sys" });
-    const joined = await watcher.waitFor((f) => f.type === "message" && f.message.clientId === id && f.message.event === "joined");
+    const joined = await watcher.waitFor(
+      (f) => f.type === "message" && f.message.clientId === id && f.message.event === "joined",
+    );
     assert.ok(joined.type === "message" && joined.message.system === true);
     const tab2 = await TestClient.join(t.ws(1), { clientId: id, name: "Sys" });
     await tab1.close();
@@ -243,7 +254,10 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
     await watcher.waitFor((f) => f.type === "message" && f.message.clientId === id && f.message.event === "left", 6000);
     assert.ok(Date.now() - started <= 5500, "left within 5 s");
     const sys = watcher.messages((m) => m.clientId === id && m.system === true);
-    assert.deepEqual(sys.map((m) => m.event), ["joined", "left"]);
+    assert.deepEqual(
+      sys.map((m) => m.event),
+      ["joined", "left"],
+    );
     await watcher.close();
   });
 

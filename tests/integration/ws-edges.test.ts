@@ -63,7 +63,11 @@ describe("WebSocket upgrade, health and lifecycle [memory]", () => {
     // observer tells when to read again (well within the 5 s before the TCP connection goes).
     let cut = false;
     const gone = observer
-      .waitFor((f) => f.type === "presence" && !f.users.some((u) => u.clientId === id), 100_000, "the slow client to be cut")
+      .waitFor(
+        (f) => f.type === "presence" && !f.users.some((u) => u.clientId === id),
+        100_000,
+        "the slow client to be cut",
+      )
       .then(() => (cut = true));
     const deadline = Date.now() + 90_000;
     while (!cut && Date.now() < deadline && slow.ws.readyState === WebSocket.OPEN) {

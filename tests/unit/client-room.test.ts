@@ -103,7 +103,10 @@ describe("RoomClient", () => {
     ws.frame({ type: "message", message: msg("10-0") });
     ws.frame({ type: "message", message: msg("10-2") });
     ws.frame({ type: "message", message: msg("10-1") });
-    assert.deepEqual(c.getSnapshot().messages.map((m) => m.id), ["9-1", "10-0", "10-1", "10-2"]);
+    assert.deepEqual(
+      c.getSnapshot().messages.map((m) => m.id),
+      ["9-1", "10-0", "10-1", "10-2"],
+    );
 
     ws.serverClose(1001);
     const s = c.getSnapshot().status;
@@ -115,7 +118,10 @@ describe("RoomClient", () => {
     assert.equal(ws2.sent[0]!.since, "10-2");
     ws2.frame({ type: "joined", room: "lobby", connectionId: "y", clientId: "me", expiresAt: null, capacity: null });
     ws2.frame({ type: "history", room: "lobby", messages: [msg("11-0")], reset: false });
-    assert.deepEqual(c.getSnapshot().messages.map((m) => m.id), ["9-1", "10-0", "10-1", "10-2", "11-0"]);
+    assert.deepEqual(
+      c.getSnapshot().messages.map((m) => m.id),
+      ["9-1", "10-0", "10-1", "10-2", "11-0"],
+    );
     c.dispose();
   });
 
@@ -125,7 +131,10 @@ describe("RoomClient", () => {
     last().serverClose(1006);
     tick(1000);
     last().accept([msg("50-0")], true);
-    assert.deepEqual(c.getSnapshot().messages.map((m) => m.id), ["50-0"]);
+    assert.deepEqual(
+      c.getSnapshot().messages.map((m) => m.id),
+      ["50-0"],
+    );
     c.dispose();
   });
 
@@ -150,11 +159,26 @@ describe("RoomClient", () => {
   });
 
   it("backoff has jitter within ±20 % and never exceeds 30 s", () => {
-    assert.equal(backoffDelay(0, () => 0), 800);
-    assert.equal(backoffDelay(0, () => 1), 1200);
-    assert.equal(backoffDelay(3, () => 0.5), 8000);
-    assert.equal(backoffDelay(10, () => 1), 30000);
-    assert.equal(backoffDelay(10, () => 0), 24000);
+    assert.equal(
+      backoffDelay(0, () => 0),
+      800,
+    );
+    assert.equal(
+      backoffDelay(0, () => 1),
+      1200,
+    );
+    assert.equal(
+      backoffDelay(3, () => 0.5),
+      8000,
+    );
+    assert.equal(
+      backoffDelay(10, () => 1),
+      30000,
+    );
+    assert.equal(
+      backoffDelay(10, () => 0),
+      24000,
+    );
   });
 
   for (const [code, reason] of [
@@ -221,7 +245,13 @@ describe("RoomClient", () => {
     assert.ok(r3.ok);
     last().serverClose(1006);
     tick(1000);
-    last().accept([msg("30-0", { clientId: "me", text: "two", nonce: r2.nonce }), msg("30-1", { clientId: "me", text: "three", nonce: r3.nonce })], false);
+    last().accept(
+      [
+        msg("30-0", { clientId: "me", text: "two", nonce: r2.nonce }),
+        msg("30-1", { clientId: "me", text: "three", nonce: r3.nonce }),
+      ],
+      false,
+    );
     assert.deepEqual(last().of("message"), []);
     assert.equal(c.getSnapshot().outbox.length, 0);
     c.dispose();
@@ -245,12 +275,18 @@ describe("RoomClient", () => {
     tick(1300);
     assert.deepEqual(ws.of("message"), [{ type: "message", text: "b", nonce: b.nonce }]);
     tick(1300);
-    assert.deepEqual(ws.of("message").map((f) => f.nonce), [b.nonce, a.nonce]);
+    assert.deepEqual(
+      ws.of("message").map((f) => f.nonce),
+      [b.nonce, a.nonce],
+    );
     // A failed one is resent only on request, with its nonce.
     c.retry(d.nonce);
     assert.equal(ws.of("message").at(-1)!.nonce, d.nonce);
     c.discard(d.nonce);
-    assert.equal(c.getSnapshot().outbox.some((e) => e.nonce === d.nonce), false);
+    assert.equal(
+      c.getSnapshot().outbox.some((e) => e.nonce === d.nonce),
+      false,
+    );
     c.dispose();
   });
 
@@ -300,9 +336,15 @@ describe("RoomClient", () => {
 
     last().frame({ type: "typing", room: "lobby", clientId: "o1", name: "Swift Otter" });
     last().frame({ type: "typing", room: "lobby", clientId: "o2", name: "Brave Badger" });
-    assert.deepEqual(c.getSnapshot().typing.map((t) => t.name), ["Swift Otter", "Brave Badger"]);
+    assert.deepEqual(
+      c.getSnapshot().typing.map((t) => t.name),
+      ["Swift Otter", "Brave Badger"],
+    );
     last().frame({ type: "message", message: msg("40-0", { clientId: "o1" }) });
-    assert.deepEqual(c.getSnapshot().typing.map((t) => t.name), ["Brave Badger"]);
+    assert.deepEqual(
+      c.getSnapshot().typing.map((t) => t.name),
+      ["Brave Badger"],
+    );
     tick(3100);
     assert.deepEqual(c.getSnapshot().typing, []);
     c.dispose();
@@ -337,14 +379,23 @@ describe("RoomClient", () => {
 describe("client helpers", () => {
   it("merges by id, sorted, without duplicates", () => {
     const a = replaceMessages([msg("3-0"), msg("1-0"), msg("1-0")]);
-    assert.deepEqual(a.map((m) => m.id), ["1-0", "3-0"]);
+    assert.deepEqual(
+      a.map((m) => m.id),
+      ["1-0", "3-0"],
+    );
     const b = mergeMessages(a, [msg("2-0"), msg("3-0"), msg("10-0")]);
-    assert.deepEqual(b.map((m) => m.id), ["1-0", "2-0", "3-0", "10-0"]);
+    assert.deepEqual(
+      b.map((m) => m.id),
+      ["1-0", "2-0", "3-0", "10-0"],
+    );
     assert.equal(mergeMessages(b, [msg("2-0")]), b, "unchanged list is the same object");
   });
 
   it("suggests names like Swift Otter", () => {
-    assert.equal(randomName(() => 0), `${ADJECTIVES[0]} ${ANIMALS[0]}`);
+    assert.equal(
+      randomName(() => 0),
+      `${ADJECTIVES[0]} ${ANIMALS[0]}`,
+    );
     for (let i = 0; i < 50; i++) assert.match(randomName(), /^[A-Z][a-z]+ [A-Z][a-z]+$/);
   });
 

@@ -29,11 +29,17 @@ describe("MemoryBus", () => {
     const bus = new MemoryBus("i1");
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await bus.append(draft(`m${i}`))).message.id);
-    assert.deepEqual((await bus.history("r", ids[6], 50)).messages.map((m) => m.id), ids.slice(7));
+    assert.deepEqual(
+      (await bus.history("r", ids[6], 50)).messages.map((m) => m.id),
+      ids.slice(7),
+    );
     assert.equal((await bus.history("r", ids[6], 50)).reset, false);
     const reset = await bus.history("r", "1-0", 3);
     assert.equal(reset.reset, true);
-    assert.deepEqual(reset.messages.map((m) => m.id), ids.slice(7));
+    assert.deepEqual(
+      reset.messages.map((m) => m.id),
+      ids.slice(7),
+    );
   });
 
   it("retains the newest 1000 messages", async () => {
@@ -48,9 +54,18 @@ describe("MemoryBus", () => {
     const bus = new MemoryBus("i1");
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await bus.append(draft(`m${i}`))).message.id);
-    assert.deepEqual((await bus.range("r", { start: ids[1], limit: 2 })).map((m) => m.text), ["m1", "m2"]);
-    assert.deepEqual((await bus.range("r", { end: ids[4], limit: 2 })).map((m) => m.text), ["m3", "m4"]);
-    assert.deepEqual((await bus.range("r", { start: ids[2], end: ids[3], limit: 10 })).map((m) => m.text), ["m2", "m3"]);
+    assert.deepEqual(
+      (await bus.range("r", { start: ids[1], limit: 2 })).map((m) => m.text),
+      ["m1", "m2"],
+    );
+    assert.deepEqual(
+      (await bus.range("r", { end: ids[4], limit: 2 })).map((m) => m.text),
+      ["m3", "m4"],
+    );
+    assert.deepEqual(
+      (await bus.range("r", { start: ids[2], end: ids[3], limit: 10 })).map((m) => m.text),
+      ["m2", "m3"],
+    );
   });
 
   it("subscribe delivers what came after the cursor, then live messages, in order", async () => {
@@ -62,13 +77,18 @@ describe("MemoryBus", () => {
     await bus.append(draft("live"));
     stop();
     await bus.append(draft("after stop"));
-    assert.deepEqual(got.map((m) => m.text), ["missed", "live"]);
+    assert.deepEqual(
+      got.map((m) => m.text),
+      ["missed", "live"],
+    );
   });
 
   it("presence: announce once per clientId; settleLeave true once, only without live connections", async () => {
     const bus = new MemoryBus("i1");
     assert.deepEqual(await bus.presence.add("r", { connectionId: "k1", clientId: "c", name: "C" }), { announce: true });
-    assert.deepEqual(await bus.presence.add("r", { connectionId: "k2", clientId: "c", name: "C" }), { announce: false });
+    assert.deepEqual(await bus.presence.add("r", { connectionId: "k2", clientId: "c", name: "C" }), {
+      announce: false,
+    });
     await bus.presence.add("r", { connectionId: "k3", clientId: "b", name: "B" });
     assert.deepEqual(await bus.presence.list("r"), [
       { clientId: "b", name: "B" },

@@ -18,13 +18,17 @@ describe("parseClientFrame", () => {
   });
 
   it("cleans names: control characters removed, then trimmed, 1–40 code points", () => {
-    const r = parseClientFrame(JSON.stringify({ type: "join", room: "lobby", clientId: "c", name: "\u0001  Ada\u0000 \n" }));
+    const r = parseClientFrame(
+      JSON.stringify({ type: "join", room: "lobby", clientId: "c", name: "\u0001  Ada\u0000 \n" }),
+    );
     assert.ok(r.ok && r.frame.type === "join");
     assert.equal(r.frame.name, "Ada");
     assert.equal(cleanName("a\u0085b"), "ab");
     const long = parseClientFrame(JSON.stringify({ type: "join", room: "lobby", clientId: "c", name: "é".repeat(41) }));
     assert.deepEqual(long.ok ? "ok" : long.code, "bad_frame");
-    const emoji = parseClientFrame(JSON.stringify({ type: "join", room: "lobby", clientId: "c", name: "🦦".repeat(40) }));
+    const emoji = parseClientFrame(
+      JSON.stringify({ type: "join", room: "lobby", clientId: "c", name: "🦦".repeat(40) }),
+    );
     assert.ok(emoji.ok, "40 code points of emoji is a valid name");
   });
 
@@ -43,7 +47,16 @@ describe("parseClientFrame", () => {
   });
 
   it("refuses non-objects, unknown types and wrong fields with bad_frame", () => {
-    for (const raw of ["", "nope", "[]", "1", "null", '{"type":"x"}', '{"type":"message"}', '{"type":"join","room":"lobby","clientId":"a b","name":"n"}']) {
+    for (const raw of [
+      "",
+      "nope",
+      "[]",
+      "1",
+      "null",
+      '{"type":"x"}',
+      '{"type":"message"}',
+      '{"type":"join","room":"lobby","clientId":"a b","name":"n"}',
+    ]) {
       const r = parseClientFrame(raw);
       assert.equal(r.ok, false, raw);
       assert.equal(!r.ok && r.code, "bad_frame", raw);

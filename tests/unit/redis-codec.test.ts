@@ -16,7 +16,15 @@ describe("redis keys", () => {
 
 describe("redis codec", () => {
   it("round-trips a message; the stream id is the id and its ms the ts", () => {
-    const data = encodeDraft({ room: "r", clientId: "c", name: "N", text: "hi", system: true, event: "joined", nonce: "k" });
+    const data = encodeDraft({
+      room: "r",
+      clientId: "c",
+      name: "N",
+      text: "hi",
+      system: true,
+      event: "joined",
+      nonce: "k",
+    });
     assert.equal(JSON.parse(data).id, undefined);
     const m = decodeMessage("r", "1700000000123-4", ["d", data, "o", "inst"]);
     assert.deepEqual(m, {
@@ -35,7 +43,10 @@ describe("redis codec", () => {
   it("skips what is not ours instead of trusting it", () => {
     assert.equal(decodeMessage("r", "1-0", ["d", "{not json"]), undefined);
     assert.equal(decodeMessage("r", "1-0", ["d", JSON.stringify({ text: 1 })]), undefined);
-    assert.equal(decodeMessage("r", "nope", ["d", encodeDraft({ room: "r", clientId: "c", name: "n", text: "t" })]), undefined);
+    assert.equal(
+      decodeMessage("r", "nope", ["d", encodeDraft({ room: "r", clientId: "c", name: "n", text: "t" })]),
+      undefined,
+    );
     assert.equal(decodeEvent(["d", JSON.stringify({ kind: "typing", room: "r" })]), undefined);
     assert.deepEqual(decodeConnections(["{}", null, JSON.stringify({ clientId: "c", name: "n", instance: "i" })]), [
       { clientId: "c", name: "n" },

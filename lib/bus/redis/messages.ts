@@ -55,7 +55,8 @@ export async function readHistory(
 /** Inclusive range, oldest first: `limit` from `start` when given, else the newest `limit` up to `end`. */
 export async function readRange(cmd: Commands, room: string, { start, end, limit }: RangeQuery): Promise<Message[]> {
   for (const bound of [start, end]) {
-    if (bound !== undefined && !isMessageId(bound)) throw new FlareError("bad_request", "start and end must be message ids.");
+    if (bound !== undefined && !isMessageId(bound))
+      throw new FlareError("bad_request", "start and end must be message ids.");
   }
   const key = roomKeys(room).messages;
   if (start !== undefined) {

@@ -97,7 +97,9 @@ export class RedisBus implements Bus {
       );
       return;
     }
-    await this.cmd.run((c) => runScript(c, "flarePublish", event.room, [event.room, EVENTS_MAXLEN, data, this.instanceId]));
+    await this.cmd.run((c) =>
+      runScript(c, "flarePublish", event.room, [event.room, EVENTS_MAXLEN, data, this.instanceId]),
+    );
   }
 
   async deleteRoom(room: string): Promise<void> {

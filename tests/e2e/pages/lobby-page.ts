@@ -75,8 +75,8 @@ export class LobbyPage {
   async waitForOnline(names: string[], timeout = T): Promise<void> {
     await this.page.waitForFunction(
       (expected) => {
-        const shown = [...document.querySelectorAll('[data-testid="presence-user"]')].map(
-          (e) => (e.querySelector("span.truncate")?.textContent ?? "").trim(),
+        const shown = [...document.querySelectorAll('[data-testid="presence-user"]')].map((e) =>
+          (e.querySelector("span.truncate")?.textContent ?? "").trim(),
         );
         return expected.every((n) => shown.includes(n));
       },
@@ -86,7 +86,9 @@ export class LobbyPage {
   }
 
   async onlineCount(): Promise<number> {
-    const visible = this.page.locator('[data-testid="presence-count"]:visible, [data-testid="presence-count-compact"]:visible');
+    const visible = this.page.locator(
+      '[data-testid="presence-count"]:visible, [data-testid="presence-count-compact"]:visible',
+    );
     return Number((await visible.first().textContent())?.trim());
   }
 

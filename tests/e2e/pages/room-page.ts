@@ -18,7 +18,10 @@ export class RoomPage extends LobbyPage {
    * From the lobby (name already confirmed): opens the room options, picks the lifetime and the
    * seats, creates the room and waits until this tab is connected in it.
    */
-  static async createFromLobby(lobby: LobbyPage, opts: { ttlLabel?: string; capacity?: number } = {}): Promise<RoomPage> {
+  static async createFromLobby(
+    lobby: LobbyPage,
+    opts: { ttlLabel?: string; capacity?: number } = {},
+  ): Promise<RoomPage> {
     const { page } = lobby;
     await page.getByTestId("create-room-options").click();
     if (opts.ttlLabel) await page.getByTestId("create-room-ttl").selectOption({ label: opts.ttlLabel });

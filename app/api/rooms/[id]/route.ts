@@ -11,7 +11,14 @@ export async function GET(_req: Request, ctx: RoomRouteContext): Promise<Respons
     const { id } = validate(roomParams, await ctx.params);
     const room = await instance().rooms.view(id);
     return Response.json(
-      { roomId: room.roomId, expiresAt: room.expiresAt, ttl: room.ttl, capacity: room.capacity, members: room.members, online: room.online },
+      {
+        roomId: room.roomId,
+        expiresAt: room.expiresAt,
+        ttl: room.ttl,
+        capacity: room.capacity,
+        members: room.members,
+        online: room.online,
+      },
       { headers: { "Cache-Control": "no-store" } },
     );
   } catch (e) {

@@ -13,7 +13,12 @@ export async function POST(req: Request, ctx: RoomRouteContext): Promise<Respons
     const { room, token } = await instance().rooms.claimSeat(id, seatToken(req, id));
     return Response.json(
       { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity, members: room.members },
-      { headers: { "Set-Cookie": seatCookie(room.roomId, token, room.expiresAt, isHttps(req)), "Cache-Control": "no-store" } },
+      {
+        headers: {
+          "Set-Cookie": seatCookie(room.roomId, token, room.expiresAt, isHttps(req)),
+          "Cache-Control": "no-store",
+        },
+      },
     );
   } catch (e) {
     return errorResponse(e);
