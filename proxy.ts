@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { isFlareError } from "@/lib/errors";
+import { isFlareError } from "@/lib/protocol";
 import { isHttps, seatToken } from "@/lib/http/request";
 import { instance } from "@/lib/instance";
 import { seatCookie } from "@/lib/rooms/seat-cookie";

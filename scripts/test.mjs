@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: type-check, build the production bundle the integration tests serve, then run every
+// `npm test`: lint, format check, type-check, build the production bundle the integration tests serve, then run every
 // test file with node's test runner (TypeScript through tsx).
 //   npm test                      everything
 //   npm test -- tests/unit        only the files under the given paths
@@ -35,6 +35,8 @@ const targets = process.argv.slice(2);
 const files = (targets.length ? targets : ["tests/unit", "tests/integration", "tests/e2e"]).flatMap(testFiles);
 const needsBuild = files.some((f) => !f.startsWith(path.join("tests", "unit")));
 
+run(process.execPath, [path.join("node_modules", "eslint", "bin", "eslint.js"), "."]);
+run(process.execPath, [path.join("node_modules", "prettier", "bin", "prettier.cjs"), "--check", "--log-level=warn", "."]);
 run(process.execPath, [path.join("node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."]);
 if (needsBuild && process.env.FLARE_SKIP_BUILD !== "1")
   run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"]);

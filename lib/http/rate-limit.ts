@@ -1,4 +1,4 @@
-import { FlareError } from "../errors";
+import { FlareError } from "../protocol";
 import { TokenBucket } from "../hub/rate-limit";
 
 /**

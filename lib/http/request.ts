@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FlareError, type ErrorCode } from "../errors";
+import { FlareError, type ErrorCode } from "../protocol";
 import { seatTokens } from "../rooms/seat-cookie";
 
 const MAX_BODY_BYTES = 16 * 1024;

@@ -1,4 +1,4 @@
-import { FlareError, isFlareError, type ErrorCode } from "../errors";
+import { FlareError, isFlareError, type ErrorCode } from "../protocol";
 
 /** The contract's error body: `{"error":{"code","message"}}`. */
 export function jsonError(status: number, code: ErrorCode, message: string, headers?: HeadersInit): Response {

@@ -1,7 +1,15 @@
 import { nanoid } from "nanoid";
 import type { WebSocket } from "ws";
-import { CLOSE_CODES, defaultMessage, type ErrorCode } from "../errors";
-import { MAX_BUFFERED_BYTES, RATE_BURST, RATE_PER_SECOND, SLOW_CONSUMER_KILL_MS, type ServerFrame } from "../protocol";
+import {
+  CLOSE_CODES,
+  defaultMessage,
+  type ErrorCode,
+  MAX_BUFFERED_BYTES,
+  RATE_BURST,
+  RATE_PER_SECOND,
+  type ServerFrame,
+  SLOW_CONSUMER_KILL_MS,
+} from "../protocol";
 import { RoomMember } from "./member";
 import { TokenBucket } from "./rate-limit";
 

@@ -1,7 +1,13 @@
 import type { RawData, WebSocket } from "ws";
 import type { Bus, RoomEvent } from "../bus/types";
-import { CLOSE_CODES, FlareError, isFlareError } from "../errors";
-import { parseClientFrame, type JoinFrame, type MessageFrame } from "../protocol";
+import {
+  CLOSE_CODES,
+  FlareError,
+  isFlareError,
+  type JoinFrame,
+  type MessageFrame,
+  parseClientFrame,
+} from "../protocol";
 import { Connection, type ConnectionContext } from "./connection";
 import { LocalRoom } from "./local-room";
 import type { RoomMember } from "./member";
@@ -148,7 +154,7 @@ export class Hub {
       conn.close(e.code === "room_not_found" ? CLOSE_CODES.roomNotFound : CLOSE_CODES.unauthorized, e.code);
     } else {
       conn.sendError("unavailable", "The chat service is unavailable right now. Reconnecting…");
-      conn.close(1013, "try again later");
+      conn.close(CLOSE_CODES.tryAgainLater, "try again later");
     }
     conn.state = "closed";
     this.connections.delete(conn);

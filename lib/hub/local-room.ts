@@ -1,6 +1,5 @@
 import type { Bus, RoomEvent, RoomListener } from "../bus/types";
-import { CLOSE_CODES } from "../errors";
-import { HISTORY_ON_JOIN, type DestroyReason, type Message, type ServerFrame } from "../protocol";
+import { CLOSE_CODES, type DestroyReason, HISTORY_ON_JOIN, type Message, type ServerFrame } from "../protocol";
 import type { RoomMember } from "./member";
 
 /**
@@ -203,7 +202,7 @@ export class LocalRoom {
     } catch {
       for (const c of conns) {
         c.pending = null;
-        c.close(1013, "try again later");
+        c.close(CLOSE_CODES.tryAgainLater, "try again later");
       }
     } finally {
       this.resetting = false;

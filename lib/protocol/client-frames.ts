@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { MAX_ID_CHARS } from "./limits";
+import { CLIENT_ID_PATTERN, MAX_ID_CHARS } from "./limits";
 import { cleanName, isValidName } from "./text";
 
 /** Frames a client sends. The schemas are shared by the server (validation) and the client (types). */
 
 export const clientIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, "clientId must be 1–64 characters of A–Z, a–z, 0–9, _ or -");
+  .regex(CLIENT_ID_PATTERN, "clientId must be 1–64 characters of A–Z, a–z, 0–9, _ or -");
 
 export const nameSchema = z
   .string()

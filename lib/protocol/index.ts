@@ -4,3 +4,4 @@ export * from "./message-id";
 export * from "./client-frames";
 export * from "./server-frames";
 export * from "./parse";
+export * from "./errors";

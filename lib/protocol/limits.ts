@@ -12,3 +12,10 @@ export const RATE_BURST = 20;
 export const TYPING_THROTTLE_MS = 2000;
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 export const SLOW_CONSUMER_KILL_MS = 5000;
+
+/** clientId: what the join frame accepts and what a browser generates. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Private rooms: TTL in seconds and seats, as `POST /api/rooms` accepts them. */
+export const ROOM_TTL = { min: 10, max: 24 * 60 * 60, default: 600 } as const;
+export const ROOM_CAPACITY = { min: 2, max: 50, default: 2 } as const;

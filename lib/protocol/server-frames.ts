@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ERROR_CODES } from "../errors";
+import { ERROR_CODES } from "./errors";
 
 /** Frames the server sends, and the stored message shape. */
 

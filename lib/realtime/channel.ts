@@ -1,8 +1,7 @@
 import { z } from "zod";
 import type { Bus } from "../bus/types";
-import { FlareError, type ErrorCode } from "../errors";
+import { type ErrorCode, FlareError, isMessageId, LOBBY, type Message, ROOM_RETAINS } from "../protocol";
 import type { Hub } from "../hub/hub";
-import { isMessageId, LOBBY, ROOM_RETAINS, type Message } from "../protocol";
 import type { RoomService } from "../rooms/service";
 import { emitSchemas, SERVER_CLIENT_ID, type EmitEvent, type EmitInput } from "./schema";
 import { Subscriber } from "./subscriber";

@@ -1,4 +1,4 @@
-import { FlareError } from "../errors";
+import { FlareError } from "../protocol";
 import { hashToken, newRoomId, newSeatToken } from "./tokens";
 import type { RoomMeta, RoomStore, SeatClaim } from "./types";
 

@@ -1,7 +1,7 @@
 import type Redis from "ioredis";
 import { z } from "zod";
 import { Commands } from "../bus/redis/commands";
-import { FlareError } from "../errors";
+import { FlareError } from "../protocol";
 import { allRoomKeys, roomKeys } from "../redis/keys";
 import { hashToken, newRoomId, newSeatToken } from "./tokens";
 import type { RoomMeta, RoomStore, SeatClaim } from "./types";

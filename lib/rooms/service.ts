@@ -1,6 +1,5 @@
 import type { Bus } from "../bus/types";
-import { FlareError } from "../errors";
-import { LOBBY } from "../protocol";
+import { FlareError, LOBBY } from "../protocol";
 import type { RoomAccess, RoomInfo } from "../hub/room-access";
 import type { RoomMeta, RoomStore, SeatClaim } from "./types";
 import { ROOM_ID_PATTERN } from "./tokens";

@@ -1,8 +1,5 @@
 /** Private rooms: created with a TTL and a capacity; a seat is a browser holding a seat token. */
 
-export const ROOM_TTL = { min: 10, max: 24 * 60 * 60, default: 600 } as const;
-export const ROOM_CAPACITY = { min: 2, max: 50, default: 2 } as const;
-
 export type RoomMeta = {
   roomId: string;
   /** Epoch ms. */

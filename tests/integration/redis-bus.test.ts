@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import Redis from "ioredis";
 import { RedisBus } from "../../lib/bus/redis/redis-bus";
 import type { RoomEvent, RoomListener } from "../../lib/bus/types";
-import { isFlareError } from "../../lib/errors";
+import { isFlareError } from "../../lib/protocol";
 import { compareIds, type Message } from "../../lib/protocol";
 import { allRoomKeys, roomKeys } from "../../lib/redis/keys";
 import { LOBBY_TTL_MS } from "../../lib/redis/scripts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROOM_CAPACITY, ROOM_TTL } from "@/lib/rooms/types";
+import { ROOM_CAPACITY, ROOM_TTL } from "@/lib/protocol";
 
 /** POST /api/rooms. Out-of-range values are refused, never clamped. */
 export const createRoomBody = z.object({

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { PrivateRoom, type RoomFacts } from "@/components/room/private-room";
-import { isFlareError } from "@/lib/errors";
+import { isFlareError } from "@/lib/protocol";
 import { instance } from "@/lib/instance";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import type Redis from "ioredis";
-import { FlareError, isFlareError } from "../../errors";
+import { FlareError, isFlareError } from "../../protocol";
 import { COMMAND_TIMEOUT_MS } from "../../redis/client";
 import { ROOM_NOT_FOUND_REPLY } from "../../redis/scripts";
 

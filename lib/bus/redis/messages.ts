@@ -1,5 +1,4 @@
-import { FlareError } from "../../errors";
-import { isMessageId, NONCE_DEDUPE_MS, ROOM_RETAINS, type Message } from "../../protocol";
+import { FlareError, isMessageId, type Message, NONCE_DEDUPE_MS, ROOM_RETAINS } from "../../protocol";
 import { roomKeys } from "../../redis/keys";
 import { runScript } from "../../redis/scripts";
 import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";

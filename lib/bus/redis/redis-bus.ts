@@ -1,7 +1,6 @@
 import type Redis from "ioredis";
 import { env } from "../../env";
-import { FlareError } from "../../errors";
-import type { Message } from "../../protocol";
+import { FlareError, type Message } from "../../protocol";
 import { closeClient, createCommandClient, releaseSharedRedis } from "../../redis/client";
 import { allRoomKeys, CONTROL_STREAM } from "../../redis/keys";
 import { defineScripts, runScript } from "../../redis/scripts";

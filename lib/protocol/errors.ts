@@ -23,12 +23,14 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const CLOSE_CODES = {
+  normal: 1000,
   goingAway: 1001,
   tooLarge: 1009,
   unauthorized: 4001,
   roomNotFound: 4004,
   slowConsumer: 4008,
   roomEnded: 4010,
+  tryAgainLater: 1013,
 } as const;
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
