@@ -7,7 +7,7 @@ import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
 import next from "next";
 import { env } from "./lib/env";
-import { existingHub } from "./lib/hub";
+import { shutdownInstance } from "./lib/instance";
 import { installRequestContext, pendingBackgroundWork } from "./lib/server/request-context";
 import { handleUpgradeThroughNext } from "./lib/server/upgrade";
 
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close();
     server.closeIdleConnections();
-    await existingHub()?.shutdown(EXIT_DEADLINE_MS - 2000);
+    await shutdownInstance(EXIT_DEADLINE_MS - 2000);
     await Promise.race([pendingBackgroundWork(), new Promise((r) => setTimeout(r, 1000))]);
     server.closeAllConnections();
     await app.close().catch(() => {});

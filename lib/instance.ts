@@ -1,17 +1,20 @@
-import { createBus } from "./bus";
+import { nanoid } from "nanoid";
+import { MemoryBus } from "./bus/memory";
+import { RedisBus } from "./bus/redis/redis-bus";
 import type { Bus } from "./bus/types";
 import { env } from "./env";
 import { Hub } from "./hub/hub";
-import { sharedRedis } from "./redis/client";
+import { LOBBY } from "./protocol";
+import { closeClient, releaseSharedRedis, sharedRedis } from "./redis/client";
 import { MemoryRoomStore } from "./rooms/memory-store";
 import { RedisRoomStore } from "./rooms/redis-store";
 import { RoomService } from "./rooms/service";
 import type { RoomStore } from "./rooms/types";
 
 /**
- * Everything one Flare instance runs, wired once per process: the bus (memory or Redis), the room
- * store beside it, the hub. server.ts and the Next bundle load separate copies of this module, so
- * the instance lives on globalThis.
+ * Everything one Flare instance runs, wired once per process: the bus and the room store (both in
+ * memory, or both on Redis when REDIS_URL is set), the room service, the hub. server.ts and the
+ * Next bundle load separate copies of this module, so the instance lives on globalThis.
  */
 export type Instance = { id: string; bus: Bus; rooms: RoomService; hub: Hub };
 
@@ -28,14 +31,23 @@ export function existingInstance(): Instance | undefined {
   return (globalThis as Global)[KEY];
 }
 
+/** SIGTERM: drain the hub, then close the bus and the Redis connection, in bounded time. */
+export async function shutdownInstance(deadlineMs: number): Promise<void> {
+  const current = existingInstance();
+  if (!current) return;
+  await current.hub.shutdown(deadlineMs);
+  await current.bus.close();
+  const redis = sharedRedis();
+  if (redis) {
+    releaseSharedRedis(redis);
+    await closeClient(redis);
+  }
+}
+
 function createInstance(): Instance {
   const config = env();
-  const bus = createBus();
-  const id = bus.instanceId;
-  const redis = sharedRedis();
-  const store: RoomStore = redis
-    ? new RedisRoomStore(redis, id)
-    : new MemoryRoomStore((roomId) => void bus.deleteRoom(roomId));
+  const id = config.INSTANCE_ID ?? nanoid(8);
+  const { bus, store } = createStores(id);
   // The callback runs only after a room ends, long after `hub` is initialised.
   const rooms = new RoomService(store, bus, (roomId, reason) => hub.endRoom(roomId, reason));
   const hub = new Hub({
@@ -45,4 +57,13 @@ function createInstance(): Instance {
     heartbeatMs: Math.max(1000, Math.floor(config.PRESENCE_TTL_MS / 3)),
   });
   return { id, bus, rooms, hub };
+}
+
+/** Redis streams and keys with REDIS_URL; otherwise this process's memory. */
+function createStores(instanceId: string): { bus: Bus; store: RoomStore } {
+  const redis = sharedRedis();
+  if (redis) return { bus: new RedisBus({ client: redis, instanceId }), store: new RedisRoomStore(redis, instanceId) };
+  const store: MemoryRoomStore = new MemoryRoomStore((roomId) => void bus.deleteRoom(roomId));
+  const bus = new MemoryBus(instanceId, { roomExists: (room) => room === LOBBY || store.exists(room) });
+  return { bus, store };
 }

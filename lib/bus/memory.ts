@@ -1,56 +1,76 @@
-import { compareIds, IdSequence, NONCE_DEDUPE_MS, ROOM_RETAINS, type Message, type PresenceUser } from "../protocol";
+import { compareIds, FlareError, IdSequence, type Message, NONCE_DEDUPE_MS, ROOM_RETAINS } from "../protocol";
+import { type FeedSource, RoomFeed } from "./feed";
+import { MemoryPresence, type MemoryPresenceRoom } from "./memory-presence";
+import { sliceRange } from "./range";
 import type {
   AppendResult,
   Bus,
   BusHealth,
+  Feed,
+  FeedHandlers,
   HistoryResult,
   MessageDraft,
   Presence,
-  PresenceEntry,
   RangeQuery,
   RoomEvent,
-  RoomListener,
+  TailListener,
 } from "./types";
-import { sliceRange } from "./range";
 
-type MemoryRoom = {
+type MemoryRoom = MemoryPresenceRoom & {
   log: Message[];
   ids: IdSequence;
   /** `${clientId}\n${nonce}` → first message id and when it was stored. */
   nonces: Map<string, { id: string; ts: number }>;
-  listeners: Set<{ afterId: string; listener: RoomListener }>;
-  connections: Map<string, { clientId: string; name: string }>;
-  announced: Set<string>;
+  tails: Set<TailListener>;
 };
 
-/** One instance, everything in this process. Messages are delivered synchronously on append. */
+export type MemoryBusOptions = {
+  /**
+   * Whether a room may be written: the lobby and the live private rooms. A room it denies is gone,
+   * as a room without meta is in Redis. Default: every room.
+   */
+  roomExists?: (room: string) => boolean;
+};
+
+/** One instance, everything in this process. Messages reach the tails synchronously on append. */
 export class MemoryBus implements Bus {
-  readonly mode = "memory" as const;
   private readonly rooms = new Map<string, MemoryRoom>();
+  private readonly roomExists: (room: string) => boolean;
   readonly presence: Presence;
 
-  constructor(readonly instanceId: string) {
+  constructor(
+    readonly instanceId: string,
+    options: MemoryBusOptions = {},
+  ) {
+    this.roomExists = options.roomExists ?? (() => true);
     this.presence = new MemoryPresence((room) => this.room(room));
   }
 
-  private room(id: string): MemoryRoom {
+  /** The room's state, created on first use; undefined for a room that is gone. */
+  private room(id: string): MemoryRoom | undefined {
     let room = this.rooms.get(id);
-    if (!room) {
-      room = {
-        log: [],
-        ids: new IdSequence(),
-        nonces: new Map(),
-        listeners: new Set(),
-        connections: new Map(),
-        announced: new Set(),
-      };
-      this.rooms.set(id, room);
-    }
+    if (room) return room;
+    if (!this.roomExists(id)) return undefined;
+    room = {
+      log: [],
+      ids: new IdSequence(),
+      nonces: new Map(),
+      tails: new Set(),
+      connections: new Map(),
+      announced: new Set(),
+    };
+    this.rooms.set(id, room);
+    return room;
+  }
+
+  private writable(id: string): MemoryRoom {
+    const room = this.room(id);
+    if (!room) throw new FlareError("room_not_found");
     return room;
   }
 
   async append(draft: MessageDraft): Promise<AppendResult> {
-    const room = this.room(draft.room);
+    const room = this.writable(draft.room);
     const now = Date.now();
     const nonceKey = draft.nonce === undefined ? undefined : `${draft.clientId}\n${draft.nonce}`;
     if (nonceKey) {
@@ -77,15 +97,12 @@ export class MemoryBus implements Bus {
       room.nonces.set(nonceKey, { id: message.id, ts: now });
       pruneNonces(room.nonces, now);
     }
-    for (const sub of room.listeners) {
-      sub.afterId = message.id;
-      sub.listener.message(message);
-    }
+    for (const tail of room.tails) tail.message(message);
     return { message, duplicate: false };
   }
 
   async history(roomId: string, since: string | undefined, limit: number): Promise<HistoryResult> {
-    const log = this.room(roomId).log;
+    const log = this.room(roomId)?.log ?? [];
     if (since !== undefined) {
       const at = log.findIndex((m) => m.id === since);
       if (at >= 0) return { messages: log.slice(at + 1), reset: false };
@@ -94,17 +111,30 @@ export class MemoryBus implements Bus {
   }
 
   async range(roomId: string, query: RangeQuery): Promise<Message[]> {
-    return sliceRange(this.room(roomId).log, query);
+    return sliceRange(this.room(roomId)?.log ?? [], query);
   }
 
-  subscribe(roomId: string, afterId: string, listener: RoomListener): () => void {
+  feed(roomId: string, handlers: FeedHandlers): Feed {
+    return new RoomFeed(this.feedSource(roomId), handlers);
+  }
+
+  /** What the room's feed builds on: the log, and its tail (delivered synchronously on append). */
+  feedSource(roomId: string): FeedSource {
+    return {
+      history: (since, limit) => this.history(roomId, since, limit),
+      tail: (afterId, listener) => this.tail(roomId, afterId, listener),
+      synced: async () => {},
+    };
+  }
+
+  private tail(roomId: string, afterId: string, listener: TailListener): () => void {
     const room = this.room(roomId);
-    const sub = { afterId, listener };
-    room.listeners.add(sub);
+    if (!room) return () => {};
+    room.tails.add(listener);
     // Anything stored after the cursor but before this call is delivered at once, in order.
     for (const m of room.log) if (compareIds(m.id, afterId) > 0) listener.message(m);
     return () => {
-      room.listeners.delete(sub);
+      room.tails.delete(listener);
     };
   }
 
@@ -128,43 +158,4 @@ function pruneNonces(nonces: Map<string, { ts: number }>, now: number): void {
     if (now - ts < NONCE_DEDUPE_MS) break;
     nonces.delete(key);
   }
-}
-
-class MemoryPresence implements Presence {
-  constructor(private readonly room: (id: string) => MemoryRoom) {}
-
-  async add(roomId: string, entry: PresenceEntry): Promise<{ announce: boolean }> {
-    const room = this.room(roomId);
-    room.connections.set(entry.connectionId, { clientId: entry.clientId, name: entry.name });
-    if (room.announced.has(entry.clientId)) return { announce: false };
-    room.announced.add(entry.clientId);
-    return { announce: true };
-  }
-
-  async remove(roomId: string, connectionId: string): Promise<void> {
-    this.room(roomId).connections.delete(connectionId);
-  }
-
-  async settleLeave(roomId: string, clientId: string): Promise<boolean> {
-    const room = this.room(roomId);
-    for (const c of room.connections.values()) if (c.clientId === clientId) return false;
-    return room.announced.delete(clientId);
-  }
-
-  async list(roomId: string): Promise<PresenceUser[]> {
-    return distinctUsers(this.room(roomId).connections.values());
-  }
-
-  async heartbeat(): Promise<PresenceUser[]> {
-    return [];
-  }
-}
-
-/** Distinct clientIds, first name seen wins, ordered by name then clientId. */
-export function distinctUsers(entries: Iterable<{ clientId: string; name: string }>): PresenceUser[] {
-  const byClient = new Map<string, string>();
-  for (const e of entries) if (!byClient.has(e.clientId)) byClient.set(e.clientId, e.name);
-  return [...byClient]
-    .map(([clientId, name]) => ({ clientId, name }))
-    .sort((a, b) => a.name.localeCompare(b.name) || a.clientId.localeCompare(b.clientId));
 }

@@ -3,8 +3,8 @@ import type { DestroyReason, Message, PresenceUser } from "../protocol";
 /**
  * The Bus is everything an instance shares with the other instances of a deployment: the message
  * log of each room (which is also its history), the relay of typing / presence / destroy events,
- * and presence. `memory` serves a single instance; `redis` shares rooms across instances through
- * capped Redis streams. The hub only ever talks to this interface.
+ * and presence. `MemoryBus` serves a single instance; `RedisBus` shares rooms across instances
+ * through capped Redis streams. The hub only ever talks to this interface.
  *
  * Errors: every async method rejects with `FlareError("unavailable")` when the store cannot be
  * reached, and writes to a room that no longer exists reject with `FlareError("room_not_found")`.
@@ -37,14 +37,47 @@ export type RoomEvent =
   | { kind: "presence"; room: string }
   | { kind: "destroyed"; room: string; reason: DestroyReason };
 
-export interface RoomListener {
-  /** Every message of the room with an id above the subscription cursor, once, in id order. */
+/** One reader of a room's feed: a WebSocket connection, an SSE stream, a server-side subscriber. */
+export interface FeedSink {
+  /** First the history the reader asked for; again (with `reset: true`) whenever the log restarted. */
+  history(messages: Message[], reset: boolean): void;
+  /** Live messages after the history, each once, in strictly increasing id order. */
+  message(message: Message): void;
+  /** The log restarted and could not be read again: this reader cannot continue. */
+  unavailable(): void;
+}
+
+export type FeedOpenOptions = {
+  /** Id of the newest message the reader holds: history is what came after it, if the log still holds it. */
+  since?: string | undefined;
+  /** How many messages a history without a usable `since` carries (default: the contract's 50). */
+  limit?: number | undefined;
+  /** Runs after the history was delivered and before the first live message. */
+  beforeLive?: () => Promise<void>;
+};
+
+/** What the feed of a room tells its owner besides messages. */
+export interface FeedHandlers {
+  /** Typing, presence and destroy events from other instances. */
+  event(event: RoomEvent): void;
+  /** The log restarted (its readers got a new history); presence should be registered again. */
+  reset(): void;
+}
+
+/** A room's ordered feed: history, then live messages, then `reset` histories. See lib/bus/feed.ts. */
+export interface Feed {
+  open(sink: FeedSink, options?: FeedOpenOptions): Promise<void>;
+  close(sink: FeedSink): void;
+}
+
+/**
+ * The raw live tail of a room's log, which each Bus implements and the feed builds on.
+ * Every message above `afterId` is delivered once, in id order; `reset` means the log went away or
+ * backwards and the tail starts again from "0-0".
+ */
+export interface TailListener {
   message(message: Message): void;
   event(event: RoomEvent): void;
-  /**
-   * The room's log went away or went backwards (Redis restarted empty, failover): the cursor is
-   * back at the start and the listener should resend history with `reset: true`.
-   */
   reset(): void;
 }
 
@@ -75,7 +108,6 @@ export interface Presence {
 export type BusHealth = "disabled" | "ok" | "down";
 
 export interface Bus {
-  readonly mode: "memory" | "redis";
   /** This instance's id: the origin tag on everything it publishes. */
   readonly instanceId: string;
 
@@ -86,17 +118,15 @@ export interface Bus {
    * newest `limit` (`reset:true`).
    */
   history(room: string, since: string | undefined, limit: number): Promise<HistoryResult>;
-  /** Inclusive id range, oldest first; `limit` from `start` when given, else the newest up to `end`. */
+  /** Inclusive id range, oldest first; `limit` from `start` when given, else the newest `limit` up to `end`. */
   range(room: string, query: RangeQuery): Promise<Message[]>;
-  /**
-   * Delivers the room's messages with ids above `afterId` ("0-0" for all) and other instances'
-   * events until the returned function is called.
-   */
-  subscribe(room: string, afterId: string, listener: RoomListener): () => void;
+  /** A new feed of the room. Its owner (the room on this instance) opens readers on it. */
+  feed(room: string, handlers: FeedHandlers): Feed;
   publish(event: RoomEvent): Promise<void>;
   readonly presence: Presence;
-  /** Deletes every key of the room. */
+  /** Deletes every key of the room; later writes to it fail with `room_not_found`. */
   deleteRoom(room: string): Promise<void>;
   health(): Promise<BusHealth>;
+  /** Stops what the bus started. A client it was handed stays open: its owner closes it. */
   close(): Promise<void>;
 }

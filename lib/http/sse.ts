@@ -11,6 +11,8 @@ export function sseEvent(event: RealtimeEvent): string {
       return `event: presence\ndata: ${JSON.stringify({ count: event.count, users: event.users })}\n\n`;
     case "destroyed":
       return `event: destroyed\ndata: ${JSON.stringify({ reason: event.reason })}\n\n`;
+    case "reset":
+      return "event: reset\ndata: {}\n\n";
   }
 }
 
@@ -18,12 +20,12 @@ export function sseEvent(event: RealtimeEvent): string {
  * Streams realtime events as `text/event-stream`, with a comment every 15 s so proxies keep the
  * connection open. Ends when the events end (room destroyed) or the client goes away.
  */
-export function sseResponse(events: AsyncIterableIterator<RealtimeEvent>, opts: { preamble?: string } = {}): Response {
+export function sseResponse(events: AsyncIterableIterator<RealtimeEvent>): Response {
   const encoder = new TextEncoder();
   let keepAlive: NodeJS.Timeout | undefined;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      controller.enqueue(encoder.encode(`retry: 3000\n${opts.preamble ?? ""}\n`));
+      controller.enqueue(encoder.encode("retry: 3000\n\n"));
       keepAlive = setInterval(() => controller.enqueue(encoder.encode(": keep-alive\n\n")), KEEP_ALIVE_MS);
       try {
         for await (const event of events) controller.enqueue(encoder.encode(sseEvent(event)));

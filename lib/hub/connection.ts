@@ -25,8 +25,6 @@ export type ConnectionContext = {
  */
 export class Connection extends RoomMember {
   readonly id = nanoid(12);
-  name = "";
-  roomId = "";
   lastTypingAt = 0;
   /** Frames are handled one after another, in the order they arrived. */
   queue: Promise<void> = Promise.resolve();
@@ -41,31 +39,18 @@ export class Connection extends RoomMember {
     super();
   }
 
-  get isOpen(): boolean {
-    return this.state !== "closed" && this.ws.readyState === this.ws.OPEN;
-  }
-
   allowMessage(): boolean {
     return this.bucket.take();
   }
 
-  send(frame: ServerFrame): void {
-    this.sendRaw(JSON.stringify(frame));
-  }
-
   push(frame: ServerFrame, json?: string): void {
-    this.sendRaw(json ?? JSON.stringify(frame));
-  }
-
-  /** Sends an already serialised frame (broadcasts serialise once). */
-  sendRaw(json: string): void {
-    if (!this.isOpen) return;
-    this.ws.send(json);
+    if (this.state === "closed" || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(json ?? JSON.stringify(frame));
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) this.cutSlowConsumer();
   }
 
   sendError(code: ErrorCode, message = defaultMessage(code), nonce?: string): void {
-    this.send({ type: "error", code, message, ...(nonce !== undefined ? { nonce } : {}) });
+    this.push({ type: "error", code, message, ...(nonce !== undefined ? { nonce } : {}) });
   }
 
   close(code: number, reason = ""): void {

@@ -1,95 +1,80 @@
-import type { Bus, RoomEvent, RoomListener } from "../bus/types";
-import { CLOSE_CODES, type DestroyReason, HISTORY_ON_JOIN, type Message, type ServerFrame } from "../protocol";
+import type { Bus, Feed, RoomEvent } from "../bus/types";
+import { CLOSE_CODES, type DestroyReason, type ServerFrame } from "../protocol";
 import type { RoomMember } from "./member";
 
+export type LocalRoomHooks = {
+  /** The last member left: the hub forgets the room. */
+  empty(room: LocalRoom): void;
+  /** The store restarted empty: the hub registers this room's presence again. */
+  reset(room: LocalRoom): void;
+};
+
+export type AdmitOptions = { since?: string | undefined; limit?: number | undefined };
+
 /**
- * One room as seen by this instance: its local connections and the bus subscription that feeds
- * them. Every connection gets the room's messages in id order, with nothing missing between its
- * history and the live frames: a joiner is registered (buffering live messages) before its history
- * is read, and the room's subscription cursor starts at the first joiner's history.
+ * One room as seen by this instance: its members (sockets and server-side subscribers), fanned out
+ * to from the room's feed, plus what the room broadcasts itself: presence, typing, its end.
+ * Ordering (history, then live, nothing missed or doubled) is the feed's job: lib/bus/feed.ts.
  */
 export class LocalRoom {
-  /** WebSocket connections and server-side subscribers of this room on this instance. */
-  readonly connections = new Set<RoomMember>();
+  readonly members = new Set<RoomMember>();
+  private readonly feed: Feed;
   private expiryTimer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
-  /** Resolves once the bus subscription exists; later joiners wait for it before reading history. */
-  private subscribed: Promise<void> | undefined;
   private presenceTimer: NodeJS.Timeout | undefined;
-  private resetting = false;
 
   constructor(
     readonly id: string,
     private readonly bus: Bus,
-    private readonly onEmpty: (room: LocalRoom) => void,
-    /** The store restarted empty: the hub re-registers this room's presence. */
-    private readonly onReset: (room: LocalRoom) => void = () => {},
-  ) {}
+    private readonly hooks: LocalRoomHooks,
+  ) {
+    this.feed = bus.feed(id, {
+      event: (event) => this.onEvent(event),
+      reset: () => {
+        for (const m of this.members) m.lastPresence = "";
+        this.hooks.reset(this);
+      },
+    });
+  }
 
   /**
-   * Sends `history` to a connection and starts its live feed. Rejects (leaving the connection
-   * out of the room) when the bus cannot be read.
+   * The one way into the room, for sockets and subscribers alike: history, then the presence set,
+   * then live messages. False when the member left while its history was in flight. Rejects (with
+   * the member out of the room) when the log cannot be read.
    */
-  async attach(conn: RoomMember, since: string | undefined, limit = HISTORY_ON_JOIN): Promise<void> {
-    if (this.subscribed) {
-      await this.subscribed;
-      conn.pending = [];
-      this.connections.add(conn);
-      try {
-        const history = await this.bus.history(this.id, since, limit);
-        this.sendHistory(conn, history.messages, history.reset, since);
-      } catch (e) {
-        this.detach(conn);
-        throw e;
-      }
-      return;
-    }
-    conn.pending = [];
-    this.connections.add(conn);
-    let release!: () => void;
-    let fail!: (e: unknown) => void;
-    this.subscribed = new Promise<void>((resolve, reject) => {
-      release = resolve;
-      fail = reject;
-    });
-    this.subscribed.catch(() => {});
+  async admit(member: RoomMember, { since, limit }: AdmitOptions = {}): Promise<boolean> {
+    if (member.state === "closed") return false;
+    member.state = "joining";
+    member.roomId = this.id;
+    this.members.add(member);
     try {
-      const history = await this.bus.history(this.id, since, limit);
-      const cursor = history.messages.at(-1)?.id ?? (history.reset ? "0-0" : (since ?? "0-0"));
-      this.unsubscribe = this.bus.subscribe(this.id, cursor, this.listener);
-      release();
-      this.sendHistory(conn, history.messages, history.reset, since);
+      await this.feed.open(member, {
+        since,
+        limit,
+        beforeLive: async () => {
+          if (member.state !== "joining") return;
+          member.state = "joined";
+          // On failure presence follows with the next change or heartbeat.
+          await this.sendPresence(member).catch(() => {});
+        },
+      });
     } catch (e) {
-      this.subscribed = undefined;
-      fail(e);
-      this.detach(conn);
+      this.remove(member);
       throw e;
     }
+    if (member.joined) return true;
+    this.remove(member);
+    return false;
   }
 
-  private sendHistory(conn: RoomMember, messages: Message[], reset: boolean, since: string | undefined): void {
-    conn.push({ type: "history", room: this.id, messages, reset });
-    conn.lastId = messages.at(-1)?.id ?? (reset ? "0-0" : (since ?? "0-0"));
-  }
-
-  /** Releases what arrived while the connection's history was in flight. Call after `presence`. */
-  flush(conn: RoomMember): void {
-    const buffered = conn.pending ?? [];
-    conn.pending = null;
-    for (const m of buffered) conn.deliver(m);
-  }
-
-  detach(conn: RoomMember): void {
-    if (!this.connections.delete(conn)) return;
-    if (this.connections.size === 0) {
-      this.unsubscribe?.();
-      this.unsubscribe = undefined;
-      this.subscribed = undefined;
-      clearTimeout(this.presenceTimer);
-      clearTimeout(this.expiryTimer);
-      this.expiryTimer = undefined;
-      this.onEmpty(this);
-    }
+  remove(member: RoomMember): void {
+    if (!this.members.delete(member)) return;
+    this.feed.close(member);
+    if (this.members.size > 0) return;
+    clearTimeout(this.presenceTimer);
+    clearTimeout(this.expiryTimer);
+    this.presenceTimer = undefined;
+    this.expiryTimer = undefined;
+    this.hooks.empty(this);
   }
 
   /** A private room ends itself at its expiry on every instance that holds it. */
@@ -100,75 +85,66 @@ export class LocalRoom {
   }
 
   hasClient(clientId: string): boolean {
-    for (const c of this.connections) if (c.clientId === clientId) return true;
+    for (const m of this.members) if (m.clientId === clientId) return true;
     return false;
   }
 
-  /** Sends a frame to every joined connection, optionally skipping one clientId's connections. */
+  /** Sends a frame to every joined member, optionally skipping one clientId's connections. */
   broadcast(frame: ServerFrame, exceptClientId?: string): void {
     const json = JSON.stringify(frame);
-    for (const c of this.connections) {
-      if (c.state !== "joined" || c.clientId === exceptClientId) continue;
-      c.push(frame, json);
+    for (const m of this.members) {
+      if (m.state !== "joined" || m.clientId === exceptClientId) continue;
+      m.push(frame, json);
     }
   }
 
-  /** Recomputes presence (coalesced) and broadcasts it when the set of users changed. */
+  /** Recomputes presence (coalesced) and sends it to the members whose view changed. */
   schedulePresence(): void {
     if (this.presenceTimer) return;
     this.presenceTimer = setTimeout(() => {
       this.presenceTimer = undefined;
       void this.refreshPresence();
-    }, presenceDelayMs(this.connections.size));
+    }, presenceDelayMs(this.members.size));
   }
 
-  async presenceFrame(): Promise<ServerFrame> {
+  private async presenceFrame(): Promise<ServerFrame> {
     const users = await this.bus.presence.list(this.id);
     return { type: "presence", room: this.id, count: users.length, users };
   }
 
-  /** Sends presence to one connection and remembers it as the room's current set. */
-  async sendPresence(conn: RoomMember): Promise<void> {
+  private async sendPresence(member: RoomMember): Promise<void> {
     const frame = await this.presenceFrame();
     const json = JSON.stringify(frame);
-    conn.lastPresence = json;
-    conn.push(frame, json);
+    member.lastPresence = json;
+    member.push(frame, json);
   }
 
   private async refreshPresence(): Promise<void> {
-    if (this.connections.size === 0) return;
+    if (this.members.size === 0) return;
     try {
       const frame = await this.presenceFrame();
       const json = JSON.stringify(frame);
-      for (const c of this.connections) {
-        if (c.state !== "joined" || c.lastPresence === json) continue;
-        c.lastPresence = json;
-        c.push(frame, json);
+      for (const m of this.members) {
+        if (m.state !== "joined" || m.lastPresence === json) continue;
+        m.lastPresence = json;
+        m.push(frame, json);
       }
     } catch {
       // The bus is down; the next change or heartbeat recomputes presence.
     }
   }
 
-  /** Tells every connection the room ended and closes them with 4010. */
+  /** Tells every member the room ended and closes them with 4010. */
   end(reason: DestroyReason): void {
     const frame = { type: "destroyed", room: this.id, reason } as const;
     const json = JSON.stringify(frame);
-    for (const c of [...this.connections]) {
-      c.push(frame, json);
-      c.close(CLOSE_CODES.roomEnded, reason);
+    for (const m of [...this.members]) {
+      m.push(frame, json);
+      m.close(CLOSE_CODES.roomEnded, reason);
     }
   }
 
-  private readonly listener: RoomListener = {
-    message: (message) => {
-      const json = JSON.stringify({ type: "message", message });
-      for (const c of this.connections) c.deliver(message, json);
-    },
-    event: (event) => this.onEvent(event),
-    reset: () => void this.resendHistory(),
-  };
-
+  /** Typing, presence and destroy events, from other instances or from this one. */
   onEvent(event: RoomEvent): void {
     switch (event.kind) {
       case "typing":
@@ -182,38 +158,7 @@ export class LocalRoom {
         return;
     }
   }
-
-  /** The log restarted: every connection gets the newest history with `reset:true`. */
-  private async resendHistory(): Promise<void> {
-    if (this.resetting) return;
-    this.resetting = true;
-    const conns = [...this.connections].filter((c) => c.state === "joined");
-    for (const c of conns) c.pending = [];
-    try {
-      const history = await this.bus
-        .history(this.id, undefined, HISTORY_ON_JOIN)
-        .catch(() => delay(RESET_RETRY_MS).then(() => this.bus.history(this.id, undefined, HISTORY_ON_JOIN)));
-      for (const c of conns) {
-        this.sendHistory(c, history.messages, true, undefined);
-        const buffered = c.pending ?? [];
-        c.pending = null;
-        for (const m of buffered) c.deliver(m);
-      }
-    } catch {
-      for (const c of conns) {
-        c.pending = null;
-        c.close(CLOSE_CODES.tryAgainLater, "try again later");
-      }
-    } finally {
-      this.resetting = false;
-    }
-    for (const c of this.connections) c.lastPresence = "";
-    this.onReset(this);
-  }
 }
-
-/** After a failed history read on reset, one more try before the sockets are asked to reconnect. */
-const RESET_RETRY_MS = 500;
 
 /**
  * Presence frames carry the whole user list to every member, so a join in a room of n people
@@ -224,8 +169,4 @@ export function presenceDelayMs(members: number): number {
   if (members <= 20) return 25;
   if (members <= 200) return 150;
   return 400;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
 }

@@ -1,39 +1,40 @@
-import { compareIds, type Message, type ServerFrame } from "../protocol";
+import type { FeedSink } from "../bus/types";
+import { CLOSE_CODES, type Message, messageFrameJson, type ServerFrame } from "../protocol";
 
 export type MemberState = "open" | "joining" | "joined" | "closed";
 
 /**
  * Anything a LocalRoom feeds: a WebSocket connection, or a server-side subscriber (the typed
- * realtime API, SSE). The room's ordering guarantee lives here: live messages at or below
- * `lastId` are skipped, and while the member's history is being read they are buffered.
+ * realtime API, SSE). The room's feed decides what it gets and in which order; a member turns
+ * that into frames.
  */
-export abstract class RoomMember {
+export abstract class RoomMember implements FeedSink {
   abstract readonly id: string;
   state: MemberState = "open";
+  roomId = "";
   /** Empty for server-side subscribers: they are not people and never appear in presence. */
   clientId = "";
-  /** Id of the newest message this member has been sent. */
-  lastId = "0-0";
-  /** Live messages that arrived while this member's history was being read. */
-  pending: Message[] | null = null;
+  name = "";
   /** The last presence frame sent, serialised: an unchanged set is not sent again. */
   lastPresence = "";
+
+  get joined(): boolean {
+    return this.state === "joined";
+  }
 
   /** Sends a frame; `json` is the frame already serialised, when the caller has it. */
   abstract push(frame: ServerFrame, json?: string): void;
   abstract close(code: number, reason?: string): void;
 
-  get isPerson(): boolean {
-    return this.clientId !== "";
+  history(messages: Message[], reset: boolean): void {
+    this.push({ type: "history", room: this.roomId, messages, reset });
   }
 
-  deliver(message: Message, json?: string): void {
-    if (this.pending) {
-      this.pending.push(message);
-      return;
-    }
-    if (compareIds(message.id, this.lastId) <= 0) return;
-    this.lastId = message.id;
-    this.push({ type: "message", message }, json);
+  message(message: Message): void {
+    this.push({ type: "message", message }, messageFrameJson(message));
+  }
+
+  unavailable(): void {
+    this.close(CLOSE_CODES.tryAgainLater, "try again later");
   }
 }

@@ -5,3 +5,4 @@ export * from "./client-frames";
 export * from "./server-frames";
 export * from "./parse";
 export * from "./errors";
+export * from "./frame-json";

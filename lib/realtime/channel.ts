@@ -51,9 +51,9 @@ export class Channel {
   /** Live events of the room as an async iterator; it ends on abort, on `destroyed`, or on `return()`. */
   async subscribe({ history = false, signal }: SubscribeOptions = {}): Promise<Subscriber> {
     const room = await this.requireRoom();
-    const sub = new Subscriber(history !== false);
     const opts = typeof history === "object" ? history : {};
     const since = history ? opts.since : undefined;
+    const sub = new Subscriber(history !== false, since);
     sub.onClose = () => this.deps.hub.unfollow(this.roomId, sub);
     if (signal?.aborted) {
       sub.finish();

@@ -34,7 +34,15 @@ export const emitSchemas = {
 export type EmitEvent = keyof typeof emitSchemas;
 export type EmitInput<E extends EmitEvent> = z.input<(typeof emitSchemas)[E]>;
 
-export const realtimeEvent = z.discriminatedUnion("type", [liveMessageFrame, presenceFrame, destroyedFrame]);
+/** The room's log restarted (or a resume point is gone): drop what you had; history follows. */
+export const resetEvent = z.object({ type: z.literal("reset"), room: z.string() });
+
+export const realtimeEvent = z.discriminatedUnion("type", [
+  liveMessageFrame,
+  presenceFrame,
+  destroyedFrame,
+  resetEvent,
+]);
 export type RealtimeEvent = z.infer<typeof realtimeEvent>;
 
 /** clientId of messages emitted by server code that names none. */

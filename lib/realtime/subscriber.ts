@@ -1,6 +1,6 @@
 import { nanoid } from "nanoid";
 import { RoomMember } from "../hub/member";
-import type { ServerFrame } from "../protocol";
+import type { Message, ServerFrame } from "../protocol";
 import type { RealtimeEvent } from "./schema";
 
 /** A subscriber that falls this far behind is dropped rather than buffering without bound. */
@@ -8,31 +8,38 @@ const MAX_QUEUED = 5000;
 
 /**
  * A server-side member of a room that turns what the room sends into an async iterator of
- * realtime events. `history` arrives as one `message` event per message.
+ * realtime events. A replayed history arrives as one `message` event per message; a `reset` event
+ * comes first when the room's log restarted, or when the `since` it resumed from is gone.
  */
 export class Subscriber extends RoomMember implements AsyncIterableIterator<RealtimeEvent> {
   readonly id = `sub-${nanoid(10)}`;
   private readonly queue: RealtimeEvent[] = [];
   private waiting: ((r: IteratorResult<RealtimeEvent>) => void) | undefined;
   private done = false;
+  private started = false;
   /** Set by the channel: detaches from the room. */
   onClose: () => void = () => {};
-  /** Whether a history frame with reset:true was delivered (SSE tells its client to start over). */
-  reset = false;
 
-  /** `replay`: turn the initial history into events; otherwise it only sets the starting point. */
-  constructor(private readonly replay: boolean) {
+  constructor(
+    /** Turn histories into events; otherwise the first history only sets the starting point. */
+    private readonly replay: boolean,
+    /** The id this subscriber resumes after, if any. */
+    private readonly since?: string,
+  ) {
     super();
+  }
+
+  history(messages: Message[], reset: boolean): void {
+    if (this.done) return;
+    const first = !this.started;
+    this.started = true;
+    if (reset && (!first || this.since !== undefined)) this.enqueue({ type: "reset", room: this.roomId });
+    if (this.replay) for (const message of messages) this.enqueue({ type: "message", message });
   }
 
   push(frame: ServerFrame): void {
     if (this.done) return;
     switch (frame.type) {
-      case "history":
-        this.reset = frame.reset;
-        if (this.replay) for (const message of frame.messages) this.enqueue({ type: "message", message });
-        if (frame.messages.length > 0) this.lastId = frame.messages.at(-1)!.id;
-        return;
       case "message":
       case "presence":
         return this.enqueue(frame);

@@ -35,6 +35,11 @@ export class MemoryRoomStore implements RoomStore {
     return { room: meta(roomId, room), token: fresh, claimed: true };
   }
 
+  /** Whether the room is live, synchronously: the in-memory bus asks before every write. */
+  exists(roomId: string): boolean {
+    return this.live(roomId) !== undefined;
+  }
+
   async hasSeat(roomId: string, token: string): Promise<boolean> {
     return this.live(roomId)?.seats.has(hashToken(token)) ?? false;
   }

@@ -2,29 +2,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import Redis from "ioredis";
 import { RedisBus } from "../../lib/bus/redis/redis-bus";
-import type { RoomEvent, RoomListener } from "../../lib/bus/types";
 import { isFlareError } from "../../lib/protocol";
-import { compareIds, type Message } from "../../lib/protocol";
+import { compareIds } from "../../lib/protocol";
 import { allRoomKeys, roomKeys } from "../../lib/redis/keys";
 import { LOBBY_TTL_MS } from "../../lib/redis/scripts";
+import { follow, recorder } from "../helpers/feed-recorder";
 import { eventually, sleep } from "../helpers/ports";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 
 /** Bus-level tests against a real redis-server: two RedisBus objects are two instances. */
-
-type Recorder = RoomListener & { messages: Message[]; events: RoomEvent[]; resets: number };
-
-function recorder(): Recorder {
-  const r: Recorder = {
-    messages: [],
-    events: [],
-    resets: 0,
-    message: (m) => r.messages.push(m),
-    event: (e) => r.events.push(e),
-    reset: () => r.resets++,
-  };
-  return r;
-}
 
 let roomSeq = 0;
 const draft = (room: string, text: string, extra: Partial<{ clientId: string; nonce: string }> = {}) => ({
@@ -154,8 +140,8 @@ describe("RedisBus", async () => {
     const room = await makePrivateRoom(admin, Date.now() + 60_000);
     const ra = recorder();
     const rb = recorder();
-    const offA = a.subscribe(room, "0-0", ra);
-    const offB = b.subscribe(room, "0-0", rb);
+    const offA = await follow(a, room, undefined, ra);
+    const offB = await follow(b, room, undefined, rb);
     try {
       const writes: Promise<unknown>[] = [];
       for (let i = 0; i < 60; i++) {
@@ -183,15 +169,15 @@ describe("RedisBus", async () => {
     }
   });
 
-  it("subscribe starts after afterId and a second subscription gets its own backlog", { skip }, async () => {
+  it("a feed starts after `since`, and a second feed of the room gets its own backlog", { skip }, async () => {
     const room = await makePrivateRoom(admin, Date.now() + 60_000);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await a.append(draft(room, `m${i}`))).message.id);
     const r1 = recorder();
-    const off1 = a.subscribe(room, ids[3]!, r1);
+    const off1 = await follow(a, room, ids[3]!, r1);
     await eventually(() => r1.messages.length === 1, 3000, "backlog after cursor");
     const r2 = recorder();
-    const off2 = a.subscribe(room, ids[1]!, r2);
+    const off2 = await follow(a, room, ids[1]!, r2);
     await eventually(() => r2.messages.length === 3, 3000, "second subscription's backlog");
     const next = await b.append(draft(room, "live"));
     await eventually(() => r1.messages.length === 2 && r2.messages.length === 4, 3000, "live on both");
@@ -211,8 +197,8 @@ describe("RedisBus", async () => {
     const room = await makePrivateRoom(admin, Date.now() + 60_000);
     const ra = recorder();
     const rb = recorder();
-    const offA = a.subscribe(room, "0-0", ra);
-    const offB = b.subscribe(room, "0-0", rb);
+    const offA = await follow(a, room, undefined, ra);
+    const offB = await follow(b, room, undefined, rb);
     try {
       // Let both readers resolve their events cursors.
       await a.append(draft(room, "warm up"));
@@ -234,16 +220,16 @@ describe("RedisBus", async () => {
     }
   });
 
-  it("a subscription added while the read is blocked gets the next message in < 500 ms (20×)", { skip }, async () => {
+  it("a feed opened while the read is blocked gets the next message in < 500 ms (20×)", { skip }, async () => {
     const anchor = await makePrivateRoom(admin, Date.now() + 60_000);
-    const offAnchor = a.subscribe(anchor, "0-0", recorder());
+    const offAnchor = await follow(a, anchor, undefined, recorder());
     try {
       await sleep(300); // the reader is now blocked in XREAD
       for (let i = 0; i < 20; i++) {
         const room = await makePrivateRoom(admin, Date.now() + 60_000);
         await sleep(20 + (i % 5) * 7);
         const r = recorder();
-        const off = a.subscribe(room, "0-0", r);
+        const off = await follow(a, room, undefined, r);
         const t0 = Date.now();
         await b.append(draft(room, `wake ${i}`));
         await eventually(() => r.messages.length === 1, 2000, `message ${i}`);
@@ -399,7 +385,7 @@ describe("RedisBus when Redis fails", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await a.append(draft("lobby", `before ${i}`))).message.id);
     const r = recorder();
-    const off = b.subscribe("lobby", ids[2]!, r);
+    const off = await follow(b, "lobby", ids[2]!, r);
     try {
       await sleep(300);
       await redis.restart();

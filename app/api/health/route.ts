@@ -1,10 +1,10 @@
-import { getHub } from "@/lib/hub";
+import { instance } from "@/lib/instance";
 
 export const dynamic = "force-dynamic";
 
 /** `{"status","redis","instance"}`; 503 "degraded" while Redis is configured but unreachable. */
 export async function GET(): Promise<Response> {
-  const bus = getHub().bus;
+  const { bus } = instance();
   const redis = await bus.health();
   const degraded = redis === "down";
   return Response.json(

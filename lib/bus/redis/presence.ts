@@ -1,6 +1,6 @@
 import type { PresenceUser } from "../../protocol";
 import { runScript } from "../../redis/scripts";
-import { distinctUsers } from "../memory";
+import { distinctUsers } from "../users";
 import type { Presence, PresenceEntry } from "../types";
 import { decodeConnections, encodeConnection } from "./codec";
 import type { Commands } from "./commands";

@@ -1,32 +1,34 @@
 import type Redis from "ioredis";
 import { env } from "../../env";
 import { FlareError, type Message } from "../../protocol";
-import { closeClient, createCommandClient, releaseSharedRedis } from "../../redis/client";
+import { closeClient, createCommandClient } from "../../redis/client";
 import { allRoomKeys, CONTROL_STREAM } from "../../redis/keys";
 import { defineScripts, runScript } from "../../redis/scripts";
+import { type FeedSource, RoomFeed } from "../feed";
 import type {
   AppendResult,
   Bus,
   BusHealth,
+  Feed,
+  FeedHandlers,
   HistoryResult,
   MessageDraft,
   Presence,
   RangeQuery,
   RoomEvent,
-  RoomListener,
 } from "../types";
 import { encodeEvent } from "./codec";
 import { Commands } from "./commands";
 import { appendMessage, readHistory, readRange } from "./messages";
 import { RedisPresence } from "./presence";
-import { StreamReader } from "./reader";
+import { StreamReader } from "./reader/stream-reader";
 
 /** Room event streams keep only the newest ~100 entries: events are live-only. */
 const EVENTS_MAXLEN = 100;
 const CONTROL_MAXLEN = 1000;
 const HEALTH_PING_MS = 1000;
-/** How long `history` waits for a reconnecting reader to re-check its cursors. */
-const SETTLE_MS = 1500;
+/** How long a feed's history read waits for a reconnecting reader to re-check its cursors. */
+const SYNC_WAIT_MS = 1500;
 
 export type RedisBusOptions = {
   instanceId: string;
@@ -45,12 +47,13 @@ export type RedisBusOptions = {
  * layout and lib/redis/scripts.ts for the atomic writes; reader.ts delivers the live feed.
  */
 export class RedisBus implements Bus {
-  readonly mode = "redis" as const;
   readonly instanceId: string;
   readonly presence: Presence;
   private readonly client: Redis;
   private readonly cmd: Commands;
   private readonly reader: StreamReader;
+  /** Whether the bus opened its client itself (and so closes it). */
+  private readonly ownsClient: boolean;
   private closing: Promise<void> | undefined;
 
   constructor(options: RedisBusOptions) {
@@ -58,6 +61,7 @@ export class RedisBus implements Bus {
     if (options.client) this.client = options.client;
     else if (options.url) this.client = createCommandClient(options.url, `flare-command:${options.instanceId}`);
     else throw new Error("RedisBus needs a client or a url");
+    this.ownsClient = !options.client;
     defineScripts(this.client);
     this.cmd = new Commands(this.client, this.instanceId);
     this.presence = new RedisPresence(this.cmd, options.presenceTtlMs ?? env().PRESENCE_TTL_MS);
@@ -72,10 +76,7 @@ export class RedisBus implements Bus {
     return appendMessage(this.cmd, draft);
   }
 
-  async history(room: string, since: string | undefined, limit: number): Promise<HistoryResult> {
-    // A joiner's history must come from the same log the room's live feed follows.
-    // (Not worth waiting for when the command connection is down: the read fails at once anyway.)
-    if (this.client.status === "ready") await this.reader.settled(room, SETTLE_MS);
+  history(room: string, since: string | undefined, limit: number): Promise<HistoryResult> {
     return readHistory(this.cmd, room, since, limit);
   }
 
@@ -83,8 +84,21 @@ export class RedisBus implements Bus {
     return readRange(this.cmd, room, query);
   }
 
-  subscribe(room: string, afterId: string, listener: RoomListener): () => void {
-    return this.reader.subscribe(room, afterId, listener);
+  feed(room: string, handlers: FeedHandlers): Feed {
+    return new RoomFeed(this.feedSource(room), handlers);
+  }
+
+  /** What the room's feed builds on: the stream, and its tail through the instance's one reader. */
+  feedSource(room: string): FeedSource {
+    return {
+      history: (since, limit) => this.history(room, since, limit),
+      tail: (afterId, listener) => this.reader.tail(room, afterId, listener),
+      // A reader's history must come from the log the room's tail follows. Not worth waiting for
+      // while the command connection is down: the read then fails at once anyway.
+      synced: async () => {
+        if (this.client.status === "ready") await this.reader.synced(room, SYNC_WAIT_MS);
+      },
+    };
   }
 
   /** typing / presence → the room's events stream (room expiry rule applies); destroyed → control. */
@@ -124,12 +138,11 @@ export class RedisBus implements Bus {
     }
   }
 
-  /** Stops the reader and closes both connections, in bounded time. */
+  /** Stops the reader (and closes the command client if the bus opened it), in bounded time. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.reader.close();
-      releaseSharedRedis(this.client);
-      await closeClient(this.client);
+      if (this.ownsClient) await closeClient(this.client);
     })();
     return this.closing;
   }

@@ -22,8 +22,7 @@ export async function GET(req: Request, ctx: RoomRouteContext): Promise<Response
       ...(req.headers.get("last-event-id") ? { since: req.headers.get("last-event-id") } : {}),
     });
     const events = await realtime.channel(id).subscribe({ history: { since }, signal: req.signal });
-    const preamble = events.reset && since ? "event: reset\ndata: {}\n\n" : "";
-    return sseResponse(events, { preamble });
+    return sseResponse(events);
   } catch (e) {
     return errorResponse(e);
   }

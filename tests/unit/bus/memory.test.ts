@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MemoryBus } from "../../lib/bus/memory";
-import type { RoomListener } from "../../lib/bus/types";
-import type { Message } from "../../lib/protocol";
-import { TokenBucket } from "../../lib/hub/rate-limit";
+import { MemoryBus } from "../../../lib/bus/memory";
+import { isFlareError } from "../../../lib/protocol";
+import { follow, recorder } from "../../helpers/feed-recorder";
 
 const draft = (text: string, extra: object = {}) => ({ room: "r", clientId: "c", name: "C", text, ...extra });
-
-function collector() {
-  const got: Message[] = [];
-  const listener: RoomListener = { message: (m) => got.push(m), event: () => {}, reset: () => {} };
-  return { got, listener };
-}
 
 describe("MemoryBus", () => {
   it("appends with increasing ids and dedupes nonces per clientId", async () => {
@@ -68,17 +61,17 @@ describe("MemoryBus", () => {
     );
   });
 
-  it("subscribe delivers what came after the cursor, then live messages, in order", async () => {
+  it("a feed delivers what came after the cursor, then live messages, in order", async () => {
     const bus = new MemoryBus("i1");
     const first = await bus.append(draft("before"));
     await bus.append(draft("missed"));
-    const { got, listener } = collector();
-    const stop = bus.subscribe("r", first.message.id, listener);
+    const r = recorder();
+    const stop = await follow(bus, "r", first.message.id, r);
     await bus.append(draft("live"));
     stop();
     await bus.append(draft("after stop"));
     assert.deepEqual(
-      got.map((m) => m.text),
+      r.messages.map((m) => m.text),
       ["missed", "live"],
     );
   });
@@ -100,16 +93,17 @@ describe("MemoryBus", () => {
     assert.equal(await bus.presence.settleLeave("r", "c"), true);
     assert.equal(await bus.presence.settleLeave("r", "c"), false);
   });
-});
 
-describe("TokenBucket", () => {
-  it("allows a burst, then the sustained rate", () => {
-    const b = new TokenBucket(10, 20, 0);
-    let ok = 0;
-    for (let i = 0; i < 30; i++) if (b.take(0)) ok++;
-    assert.equal(ok, 20);
-    assert.equal(b.take(50), false);
-    assert.equal(b.take(100), true);
-    assert.equal(b.take(100), false);
+  it("a room it does not know is gone: writes fail with room_not_found, and a late removal recreates nothing", async () => {
+    const live = new Set(["r"]);
+    const bus = new MemoryBus("i1", { roomExists: (room) => live.has(room) });
+    await bus.append(draft("kept"));
+    await bus.presence.add("r", { connectionId: "k1", clientId: "c", name: "C" });
+    live.delete("r");
+    await bus.deleteRoom("r");
+    await assert.rejects(bus.append(draft("too late")), (e: unknown) => isFlareError(e) && e.code === "room_not_found");
+    await bus.presence.remove("r", "k1");
+    assert.deepEqual(await bus.presence.list("r"), []);
+    assert.deepEqual((await bus.history("r", undefined, 50)).messages, []);
   });
 });

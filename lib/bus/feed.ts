@@ -1,0 +1,165 @@
+import { compareIds, HISTORY_ON_JOIN, type Message } from "../protocol";
+import type { Feed, FeedHandlers, FeedOpenOptions, FeedSink, HistoryResult, TailListener } from "./types";
+
+/** What a Bus gives the feed of one room: reads of its log and a live tail of it. */
+export type FeedSource = {
+  history(since: string | undefined, limit: number): Promise<HistoryResult>;
+  /** Starts the live tail after `afterId`; returns the function that stops it. */
+  tail(afterId: string, listener: TailListener): () => void;
+  /** Resolves once the tail follows the log that `history` reads (Redis: after a reconnect was verified). */
+  synced(): Promise<void>;
+};
+
+type Reader = {
+  sink: FeedSink;
+  /** Id of the newest message this reader was given. */
+  lastId: string;
+  /** Live messages held back while the reader's history is in flight; null once it reads live. */
+  held: Message[] | null;
+};
+
+const ZERO = "0-0";
+/** After a failed history read on reset, one more try before the readers are given up. */
+const RESET_RETRY_MS = 500;
+
+/**
+ * The one place where "history, then live, nothing missed, nothing doubled, ids strictly
+ * increasing" is made true, for every kind of reader and both buses.
+ *
+ * - The room has one live tail, started at the end of the first reader's history.
+ * - A reader is registered (holding live messages back) before its history is read, so whatever
+ *   the tail brings meanwhile is kept; after the history it gets what it held above its last id.
+ * - When the tail reports that the log restarted, every reader gets the newest history again with
+ *   `reset: true` and continues from there; a reader whose history cannot be read is told so.
+ */
+export class RoomFeed implements Feed {
+  private readonly readers = new Map<FeedSink, Reader>();
+  private stopTail: (() => void) | undefined;
+  /** Settles once the first reader's history has started the tail; later readers wait for it. */
+  private tailStarted: Promise<void> | undefined;
+  private resetting = false;
+
+  constructor(
+    private readonly source: FeedSource,
+    private readonly handlers: FeedHandlers,
+  ) {}
+
+  /** Delivers the reader's history, runs `beforeLive`, then live messages. Rejects if the log cannot be read. */
+  async open(sink: FeedSink, { since, limit = HISTORY_ON_JOIN, beforeLive }: FeedOpenOptions = {}): Promise<void> {
+    while (this.tailStarted) {
+      const starting = this.tailStarted;
+      await starting.catch(() => {});
+      if (this.tailStarted === starting) break;
+    }
+    const reader: Reader = { sink, lastId: ZERO, held: [] };
+    this.readers.set(sink, reader);
+    const startsTail = this.tailStarted === undefined;
+    const started = startsTail ? this.startTail() : undefined;
+    try {
+      await this.source.synced();
+      const history = await this.source.history(since, limit);
+      started?.run(history, since);
+      if (!this.readers.has(sink)) return;
+      this.deliverHistory(reader, history, since);
+      await beforeLive?.();
+      this.release(reader);
+    } catch (e) {
+      started?.fail(e);
+      this.close(sink);
+      throw e;
+    }
+  }
+
+  close(sink: FeedSink): void {
+    if (!this.readers.delete(sink) || this.readers.size > 0) return;
+    this.stopTail?.();
+    this.stopTail = undefined;
+    this.tailStarted = undefined;
+  }
+
+  private startTail(): { run(history: HistoryResult, since: string | undefined): void; fail(e: unknown): void } {
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const started = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    started.catch(() => {});
+    this.tailStarted = started;
+    return {
+      run: (history, since) => {
+        // Every reader left while the history was read: no tail; waiting openers start their own.
+        if (this.tailStarted === started) this.stopTail = this.source.tail(lastIdOf(history, since), this.listener);
+        resolve();
+      },
+      fail: (e) => {
+        if (this.tailStarted === started) this.tailStarted = undefined;
+        reject(e);
+      },
+    };
+  }
+
+  private readonly listener: TailListener = {
+    message: (message) => {
+      for (const reader of this.readers.values()) this.deliver(reader, message);
+    },
+    event: (event) => this.handlers.event(event),
+    reset: () => void this.reset(),
+  };
+
+  private deliverHistory(reader: Reader, history: HistoryResult, since: string | undefined): void {
+    reader.sink.history(history.messages, history.reset);
+    reader.lastId = lastIdOf(history, since);
+  }
+
+  private release(reader: Reader): void {
+    const held = reader.held ?? [];
+    reader.held = null;
+    for (const message of held) this.deliver(reader, message);
+  }
+
+  private deliver(reader: Reader, message: Message): void {
+    if (reader.held) {
+      reader.held.push(message);
+      return;
+    }
+    if (compareIds(message.id, reader.lastId) <= 0) return;
+    reader.lastId = message.id;
+    reader.sink.message(message);
+  }
+
+  /** The log restarted: readers already reading live get the newest history with `reset: true`. */
+  private async reset(): Promise<void> {
+    if (this.resetting) return;
+    this.resetting = true;
+    const live = [...this.readers.values()].filter((r) => r.held === null);
+    for (const reader of live) reader.held = [];
+    try {
+      const history = await this.source
+        .history(undefined, HISTORY_ON_JOIN)
+        .catch(() => delay(RESET_RETRY_MS).then(() => this.source.history(undefined, HISTORY_ON_JOIN)));
+      for (const reader of live) {
+        if (this.readers.get(reader.sink) !== reader) continue;
+        this.deliverHistory(reader, { messages: history.messages, reset: true }, undefined);
+        this.release(reader);
+      }
+    } catch {
+      for (const reader of live) {
+        reader.held = null;
+        reader.sink.unavailable();
+      }
+    } finally {
+      this.resetting = false;
+    }
+    this.handlers.reset();
+  }
+}
+
+/** Where a reader stands after a history: its newest message, else `since` (unless the log reset). */
+function lastIdOf(history: HistoryResult, since: string | undefined): string {
+  return history.messages.at(-1)?.id ?? (history.reset ? ZERO : (since ?? ZERO));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}

@@ -1,0 +1,73 @@
+import { compareIds } from "../../../protocol";
+import { CONTROL_STREAM } from "../../../redis/keys";
+import type { ReaderConnection } from "./connection";
+import { type ReaderRegistry, type ReaderRoom, restart, ZERO } from "./registry";
+
+type PipelineResults = [Error | null, unknown][] | null;
+
+/** The id of the one entry an `XRANGE/XREVRANGE … COUNT 1` in the pipeline found, if any. */
+function entryIdAt(results: PipelineResults, i: number): string | undefined {
+  const [err, value] = results?.[i] ?? [];
+  if (err) throw err;
+  const first: unknown = Array.isArray(value) ? value[0] : undefined;
+  return Array.isArray(first) && typeof first[0] === "string" ? first[0] : undefined;
+}
+
+/** True when `cursor` lies beyond the stream's end (or the stream is gone). */
+function past(cursor: string, end: string | undefined): boolean {
+  if (cursor === ZERO) return false;
+  return end === undefined || compareIds(end, cursor) < 0;
+}
+
+/**
+ * After a (re)connect: a message cursor whose entry the stream no longer holds means the log went
+ * away or backwards, so the room restarts at "0-0" and is returned for its tails to be told.
+ * Events and control cursors past their stream's end (or on a missing stream) restart at "0-0":
+ * anything there now is new.
+ */
+export async function verifyCursors(conn: ReaderConnection, registry: ReaderRegistry): Promise<ReaderRoom[]> {
+  const snapshot = [...registry.rooms.values()].map((r) => ({
+    r,
+    cursor: r.cursor,
+    eventsCursor: r.eventsCursor,
+    epoch: r.epoch,
+  }));
+  const pipe = conn.client.pipeline();
+  for (const { r, cursor } of snapshot) {
+    pipe.xrange(r.messagesKey, cursor === ZERO ? "-" : cursor, cursor === ZERO ? "+" : cursor, "COUNT", 1);
+    pipe.xrevrange(r.eventsKey, "+", "-", "COUNT", 1);
+  }
+  pipe.xrevrange(CONTROL_STREAM, "+", "-", "COUNT", 1);
+  const results = await conn.guard(pipe.exec());
+  const restarted: ReaderRoom[] = [];
+  snapshot.forEach((s, i) => {
+    const found = entryIdAt(results, 2 * i);
+    const eventsEnd = entryIdAt(results, 2 * i + 1);
+    const { r } = s;
+    if (registry.rooms.get(r.room) !== r) return;
+    if (r.eventsCursor !== undefined && s.eventsCursor !== undefined && past(s.eventsCursor, eventsEnd)) {
+      r.eventsCursor = ZERO;
+    }
+    if (s.cursor === ZERO || found !== undefined || r.cursor !== s.cursor || r.epoch !== s.epoch) return;
+    restart(r);
+    restarted.push(r);
+  });
+  const controlEnd = entryIdAt(results, 2 * snapshot.length);
+  if (registry.controlCursor !== undefined && past(registry.controlCursor, controlEnd)) registry.controlCursor = ZERO;
+  return restarted;
+}
+
+/** New rooms (and the control stream, once) start reading events at the stream's current end. */
+export async function resolveEventCursors(conn: ReaderConnection, registry: ReaderRegistry): Promise<void> {
+  const pending = [...registry.rooms.values()].filter((r) => r.eventsCursor === undefined);
+  const control = registry.controlCursor === undefined;
+  if (pending.length === 0 && !control) return;
+  const pipe = conn.client.pipeline();
+  for (const r of pending) pipe.xrevrange(r.eventsKey, "+", "-", "COUNT", 1);
+  if (control) pipe.xrevrange(CONTROL_STREAM, "+", "-", "COUNT", 1);
+  const results = await conn.guard(pipe.exec());
+  pending.forEach((r, i) => {
+    r.eventsCursor ??= entryIdAt(results, i) ?? ZERO;
+  });
+  if (control) registry.controlCursor ??= entryIdAt(results, pending.length) ?? ZERO;
+}

@@ -1,0 +1,150 @@
+import type { RawData } from "ws";
+import type { Bus } from "../bus/types";
+import {
+  CLOSE_CODES,
+  FlareError,
+  isFlareError,
+  type JoinFrame,
+  type MessageFrame,
+  parseClientFrame,
+} from "../protocol";
+import type { Connection } from "./connection";
+import type { LocalRoom } from "./local-room";
+import type { PresenceKeeper } from "./presence-keeper";
+import type { RoomAccess, RoomInfo } from "./room-access";
+
+/** Typing from one connection is relayed at most this often (clients send one per 2 s). */
+const TYPING_RELAY_MS = 1000;
+
+export type FrameHandlerDeps = {
+  bus: Bus;
+  access: RoomAccess;
+  presence: PresenceKeeper;
+  /** The room on this instance, created on first use. */
+  room(id: string): LocalRoom;
+  /** The existing room on this instance, if any. */
+  existingRoom(id: string): LocalRoom | undefined;
+  /** The connection was refused and closed: the hub stops tracking it. */
+  refused(conn: Connection): void;
+};
+
+/**
+ * The contract, frame by frame, for one connection at a time: parse and validate, then join,
+ * store a message, relay typing or answer a ping. Frames of a connection are handled in the
+ * order they arrived, each after the previous one finished.
+ */
+export class FrameHandler {
+  constructor(private readonly deps: FrameHandlerDeps) {}
+
+  handle(conn: Connection, data: RawData, isBinary: boolean): void {
+    if (conn.state === "closed") return;
+    if (isBinary) return conn.sendError("bad_frame", "Binary frames are not supported; send JSON text.");
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) return conn.sendError(parsed.code, parsed.message, parsed.nonce);
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case "ping":
+        return conn.push({ type: "pong" });
+      case "message":
+        if (!conn.allowMessage()) return conn.sendError("rate_limited", undefined, frame.nonce);
+        return this.enqueue(conn, () => this.message(conn, frame));
+      case "typing":
+        return this.enqueue(conn, async () => this.typing(conn));
+      case "join":
+        return this.enqueue(conn, () => this.join(conn, frame));
+    }
+  }
+
+  private enqueue(conn: Connection, task: () => Promise<void>): void {
+    conn.queue = conn.queue.then(task).catch((e) => {
+      console.error(`[hub] connection ${conn.id}:`, e);
+    });
+  }
+
+  private async join(conn: Connection, frame: JoinFrame): Promise<void> {
+    if (conn.state !== "open") return conn.sendError("already_joined");
+    conn.state = "joining";
+    let info: RoomInfo;
+    try {
+      info = await this.deps.access.authorize(frame.room, conn.context.seats.get(frame.room));
+    } catch (e) {
+      return this.refuse(conn, e);
+    }
+    if (conn.state !== "joining") return;
+    if (info.expiresAt !== null && info.expiresAt <= Date.now())
+      return this.refuse(conn, new FlareError("room_not_found"));
+    conn.clientId = frame.clientId;
+    conn.name = frame.name;
+    conn.roomId = frame.room;
+    const room = this.deps.room(frame.room);
+    let announce = false;
+    let admitted = false;
+    try {
+      ({ announce } = await this.deps.bus.presence.add(frame.room, {
+        connectionId: conn.id,
+        clientId: conn.clientId,
+        name: conn.name,
+      }));
+      if (conn.state !== "joining") return;
+      conn.push({
+        type: "joined",
+        room: frame.room,
+        connectionId: conn.id,
+        clientId: conn.clientId,
+        expiresAt: info.expiresAt,
+        capacity: info.capacity,
+      });
+      if (info.expiresAt !== null) room.expireAt(info.expiresAt);
+      admitted = await room.admit(conn, { since: frame.since });
+    } catch (e) {
+      void this.deps.bus.presence.remove(frame.room, conn.id).catch(() => {});
+      return this.refuse(conn, e);
+    }
+    if (admitted) this.deps.presence.joined(room, conn, announce);
+  }
+
+  private refuse(conn: Connection, e: unknown): void {
+    if (isFlareError(e) && (e.code === "room_not_found" || e.code === "unauthorized")) {
+      conn.sendError(e.code, e.message);
+      conn.close(e.code === "room_not_found" ? CLOSE_CODES.roomNotFound : CLOSE_CODES.unauthorized, e.code);
+    } else {
+      conn.sendError("unavailable", "The chat service is unavailable right now. Reconnecting…");
+      conn.close(CLOSE_CODES.tryAgainLater, "try again later");
+    }
+    conn.state = "closed";
+    this.deps.refused(conn);
+  }
+
+  private async message(conn: Connection, frame: MessageFrame): Promise<void> {
+    if (conn.state !== "joined") return conn.sendError("not_joined", undefined, frame.nonce);
+    try {
+      const { message } = await this.deps.bus.append({
+        room: conn.roomId,
+        clientId: conn.clientId,
+        name: conn.name,
+        text: frame.text,
+        ...(frame.nonce !== undefined ? { nonce: frame.nonce } : {}),
+      });
+      if (frame.nonce !== undefined) conn.push({ type: "ack", nonce: frame.nonce, id: message.id });
+    } catch (e) {
+      if (isFlareError(e) && e.code === "room_not_found") {
+        conn.sendError("room_not_found", e.message, frame.nonce);
+        conn.close(CLOSE_CODES.roomNotFound, "room_not_found");
+        return;
+      }
+      conn.sendError("unavailable", undefined, frame.nonce);
+    }
+  }
+
+  private typing(conn: Connection): void {
+    if (conn.state !== "joined") return conn.sendError("not_joined");
+    const now = Date.now();
+    if (now - conn.lastTypingAt < TYPING_RELAY_MS) return;
+    conn.lastTypingAt = now;
+    const event = { kind: "typing", room: conn.roomId, clientId: conn.clientId, name: conn.name } as const;
+    this.deps.existingRoom(conn.roomId)?.onEvent(event);
+    this.deps.bus.publish(event).catch(() => {
+      // Typing is best effort: a lost indicator is not worth an error.
+    });
+  }
+}

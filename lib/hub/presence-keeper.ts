@@ -1,0 +1,132 @@
+import type { Bus } from "../bus/types";
+import type { Connection } from "./connection";
+import type { LocalRoom } from "./local-room";
+
+export type PresenceKeeperOptions = {
+  /** Wait this long after a clientId's last connection closes before saying it left. */
+  leaveGraceMs: number;
+  /** How often this instance refreshes its presence entries (a third of the presence TTL). */
+  heartbeatMs: number;
+};
+
+/** Shutdown waits at most this long for clients to resume elsewhere, and as long again for "left". */
+const SHUTDOWN_STEP_MS = 2000;
+
+/**
+ * Who is online, as this instance sees to it: tells the other instances when the set changed,
+ * stores "joined" / "left" system messages (a "left" only after a grace period without the
+ * clientId coming back anywhere), and refreshes this instance's entries on a heartbeat so that a
+ * crashed instance's users are pruned by the survivors.
+ */
+export class PresenceKeeper {
+  private readonly leaveTimers = new Set<NodeJS.Timeout>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly rooms: ReadonlyMap<string, LocalRoom>,
+    private readonly options: PresenceKeeperOptions,
+  ) {
+    this.heartbeat = setInterval(() => void this.beat(), options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** A connection was admitted: every instance recomputes presence; a new clientId is announced. */
+  joined(room: LocalRoom, conn: Connection, announce: boolean): void {
+    room.schedulePresence();
+    void this.publish(room.id);
+    if (announce) void this.appendSystem(room.id, conn.clientId, conn.name, "joined");
+  }
+
+  /** A joined connection closed. */
+  left(conn: Connection): void {
+    const { roomId, clientId, name } = conn;
+    void this.bus.presence
+      .remove(roomId, conn.id)
+      .then(() => {
+        this.rooms.get(roomId)?.schedulePresence();
+        return this.publish(roomId);
+      })
+      .catch(() => {});
+    if (!this.rooms.get(roomId)?.hasClient(clientId)) this.scheduleLeave(roomId, clientId, name);
+  }
+
+  /** The store restarted empty: this instance's entries of the room go back in at once. */
+  reregister(room: LocalRoom): void {
+    void this.beatRoom(room).then(() => this.publish(room.id));
+  }
+
+  /**
+   * Shutdown, after every socket was closed: give the clients a moment to resume on another
+   * instance, then store "left" for those that did not.
+   */
+  async stop(closed: Connection[]): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const t of this.leaveTimers) clearTimeout(t);
+    await delay(Math.min(this.options.leaveGraceMs, SHUTDOWN_STEP_MS));
+    const people = closed.filter((c) => c.roomId && c.clientId);
+    await Promise.race([
+      Promise.allSettled(people.map((c) => this.settleLeave(c.roomId, c.clientId, c.name))),
+      delay(SHUTDOWN_STEP_MS),
+    ]);
+  }
+
+  private scheduleLeave(roomId: string, clientId: string, name: string): void {
+    const timer = setTimeout(() => {
+      this.leaveTimers.delete(timer);
+      void this.settleLeave(roomId, clientId, name);
+    }, this.options.leaveGraceMs);
+    this.leaveTimers.add(timer);
+  }
+
+  private async settleLeave(roomId: string, clientId: string, name: string): Promise<void> {
+    try {
+      if (this.rooms.get(roomId)?.hasClient(clientId)) return;
+      if (await this.bus.presence.settleLeave(roomId, clientId)) {
+        await this.appendSystem(roomId, clientId, name, "left");
+      }
+    } catch {
+      // Redis is down or the room is gone: nobody is left to tell.
+    }
+  }
+
+  private async appendSystem(room: string, clientId: string, name: string, event: "joined" | "left"): Promise<void> {
+    try {
+      await this.bus.append({ room, clientId, name, text: `${name} ${event}`, system: true, event });
+    } catch {
+      // A lost system message is not worth failing anything for.
+    }
+  }
+
+  private async publish(room: string): Promise<void> {
+    try {
+      await this.bus.publish({ kind: "presence", room });
+    } catch {
+      // Other instances recompute presence on their next heartbeat.
+    }
+  }
+
+  private async beat(): Promise<void> {
+    for (const room of this.rooms.values()) await this.beatRoom(room);
+  }
+
+  /** Refreshes this instance's entries of the room; users of crashed instances are pruned and leave. */
+  private async beatRoom(room: LocalRoom): Promise<void> {
+    const entries = [...room.members]
+      .filter((m) => m.clientId !== "" && m.state === "joined")
+      .map((m) => ({ connectionId: m.id, clientId: m.clientId, name: m.name }));
+    try {
+      const pruned = await this.bus.presence.heartbeat(room.id, entries);
+      room.schedulePresence();
+      if (pruned.length === 0) return;
+      void this.publish(room.id);
+      for (const user of pruned) void this.settleLeave(room.id, user.clientId, user.name);
+    } catch {
+      // Next beat.
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}

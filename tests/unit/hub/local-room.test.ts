@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { MemoryBus } from "../../../lib/bus/memory";
+import { LocalRoom, presenceDelayMs } from "../../../lib/hub/local-room";
+import { RoomMember } from "../../../lib/hub/member";
+import { CLOSE_CODES, type ServerFrame } from "../../../lib/protocol";
+
+/** A room member that records what the room sends it. */
+class Recorded extends RoomMember {
+  readonly frames: ServerFrame[] = [];
+  closedWith: number | undefined;
+  constructor(
+    readonly id: string,
+    clientId = "",
+  ) {
+    super();
+    this.clientId = clientId;
+  }
+  push(frame: ServerFrame): void {
+    this.frames.push(frame);
+  }
+  close(code: number): void {
+    this.closedWith = code;
+    this.state = "closed";
+  }
+  get types(): string[] {
+    return this.frames.map((f) => f.type);
+  }
+}
+
+const draft = (text: string) => ({ room: "r", clientId: "c", name: "C", text });
+
+function room(bus = new MemoryBus("i1")) {
+  const empties: LocalRoom[] = [];
+  const r = new LocalRoom("r", bus, { empty: (x) => empties.push(x), reset: () => {} });
+  return { bus, room: r, empties };
+}
+
+async function waitUntil(predicate: () => boolean, timeoutMs = 1000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe("LocalRoom", () => {
+  it("admits a member with history, then presence, then live messages", async () => {
+    const { bus, room: r } = room();
+    await bus.append(draft("old"));
+    await bus.presence.add("r", { connectionId: "k1", clientId: "c1", name: "Ann" });
+    const m = new Recorded("k1", "c1");
+    assert.equal(await r.admit(m), true);
+    await bus.append(draft("live"));
+    assert.deepEqual(m.types, ["history", "presence", "message"]);
+    assert.deepEqual(m.frames[1], { type: "presence", room: "r", count: 1, users: [{ clientId: "c1", name: "Ann" }] });
+    assert.equal(m.state, "joined");
+  });
+
+  it("resumes a member after its `since`, and serialises each live message once for every member", async () => {
+    const { bus, room: r } = room();
+    const first = await bus.append(draft("seen"));
+    await bus.append(draft("missed"));
+    const a = new Recorded("a");
+    const b = new Recorded("b");
+    await r.admit(a, { since: first.message.id });
+    await r.admit(b);
+    await bus.append(draft("live"));
+    assert.deepEqual(a.frames[0], {
+      type: "history",
+      room: "r",
+      messages: [(await bus.history("r", first.message.id, 50)).messages[0]],
+      reset: false,
+    });
+    const live = (m: Recorded) => m.frames.filter((f) => f.type === "message");
+    assert.equal(live(a).length, 1);
+    assert.equal(live(b).length, 1);
+  });
+
+  it("does not admit a member that closed while its history was read, and forgets an empty room", async () => {
+    const { room: r, empties } = room();
+    const m = new Recorded("k1", "c1");
+    const admitting = r.admit(m);
+    m.state = "closed";
+    assert.equal(await admitting, false);
+    assert.equal(r.members.size, 0);
+    assert.deepEqual(empties, [r]);
+  });
+
+  it("relays typing to joined members except the typer's own connections", async () => {
+    const { room: r } = room();
+    const typer = new Recorded("k1", "c1");
+    const typerOtherTab = new Recorded("k2", "c1");
+    const other = new Recorded("k3", "c2");
+    for (const m of [typer, typerOtherTab, other]) await r.admit(m);
+    r.onEvent({ kind: "typing", room: "r", clientId: "c1", name: "Ann" });
+    assert.equal(typer.types.includes("typing"), false);
+    assert.equal(typerOtherTab.types.includes("typing"), false);
+    assert.deepEqual(other.frames.at(-1), { type: "typing", room: "r", clientId: "c1", name: "Ann" });
+  });
+
+  it("sends a changed presence set only to the members whose view changed", async () => {
+    const { bus, room: r } = room();
+    await bus.presence.add("r", { connectionId: "k1", clientId: "c1", name: "Ann" });
+    const a = new Recorded("k1", "c1");
+    await r.admit(a);
+    const before = a.frames.length;
+    r.schedulePresence();
+    await new Promise((res) => setTimeout(res, presenceDelayMs(1) + 20));
+    assert.equal(a.frames.length, before, "unchanged set is not sent again");
+    await bus.presence.add("r", { connectionId: "k2", clientId: "c2", name: "Bo" });
+    r.schedulePresence();
+    await waitUntil(() => a.frames.length === before + 1);
+    assert.deepEqual(a.frames.at(-1), {
+      type: "presence",
+      room: "r",
+      count: 2,
+      users: [
+        { clientId: "c1", name: "Ann" },
+        { clientId: "c2", name: "Bo" },
+      ],
+    });
+  });
+
+  it("ends: every member gets `destroyed` and is closed with 4010", async () => {
+    const { room: r } = room();
+    const a = new Recorded("a", "c1");
+    const s = new Recorded("s");
+    await r.admit(a);
+    await r.admit(s);
+    r.end("destroyed");
+    for (const m of [a, s]) {
+      assert.deepEqual(m.frames.at(-1), { type: "destroyed", room: "r", reason: "destroyed" });
+      assert.equal(m.closedWith, CLOSE_CODES.roomEnded);
+    }
+  });
+});
