@@ -6,7 +6,7 @@ import type { RoomEvent, RoomListener } from "../../lib/bus/types";
 import { isFlareError } from "../../lib/protocol";
 import { compareIds, type Message } from "../../lib/protocol";
 import { allRoomKeys, roomKeys } from "../../lib/redis/keys";
-import { LOBBY_TTL_MS } from "../../lib/redis/scripts";
+import { LOBBY_TTL_MS } from "../../lib/redis/scripts/prelude";
 import { eventually, sleep } from "../helpers/ports";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 

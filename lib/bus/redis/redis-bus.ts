@@ -3,7 +3,7 @@ import { env } from "../../env";
 import { FlareError, type Message } from "../../protocol";
 import { closeClient, createCommandClient, releaseSharedRedis } from "../../redis/client";
 import { allRoomKeys, CONTROL_STREAM } from "../../redis/keys";
-import { defineScripts, runScript } from "../../redis/scripts";
+import { defineScripts } from "../../redis/scripts";
 import type {
   AppendResult,
   Bus,
@@ -97,7 +97,7 @@ export class RedisBus implements Bus {
       return;
     }
     await this.cmd.run((c) =>
-      runScript(c, "flarePublish", event.room, [event.room, EVENTS_MAXLEN, data, this.instanceId]),
+      c.flarePublish(...allRoomKeys(event.room), event.room, EVENTS_MAXLEN, data, this.instanceId),
     );
   }
 
