@@ -1,7 +1,7 @@
 import type Redis from "ioredis";
 import { z } from "zod";
 import { FlareError } from "../protocol";
-import { Commands } from "../bus/redis/commands";
+import { Commands } from "../redis/commands";
 import { allRoomKeys, roomKeys } from "../redis/keys";
 import { defineScripts } from "../redis/scripts";
 import { hashToken, newRoomId, newSeatToken } from "./tokens";

@@ -1,5 +1,5 @@
 import { FlareError, isMessageId, type Message, NONCE_DEDUPE_MS, ROOM_RETAINS } from "../../protocol";
-import type { Commands } from "./commands";
+import type { Commands } from "../../redis/commands";
 import { allRoomKeys, roomKeys } from "../../redis/keys";
 import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";
 import { decodeMessage, decodeMessages, encodeDraft } from "./codec";

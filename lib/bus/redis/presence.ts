@@ -1,5 +1,5 @@
 import type { PresenceUser } from "../../protocol";
-import type { Commands } from "./commands";
+import type { Commands } from "../../redis/commands";
 import { allRoomKeys } from "../../redis/keys";
 import { distinctUsers } from "../memory";
 import type { Presence, PresenceEntry } from "../types";

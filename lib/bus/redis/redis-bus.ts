@@ -2,6 +2,7 @@ import type Redis from "ioredis";
 import { env } from "../../env";
 import { FlareError, type Message } from "../../protocol";
 import { closeClient, createCommandClient, releaseSharedRedis } from "../../redis/client";
+import { Commands } from "../../redis/commands";
 import { allRoomKeys, CONTROL_STREAM } from "../../redis/keys";
 import { defineScripts } from "../../redis/scripts";
 import type {
@@ -16,7 +17,6 @@ import type {
   RoomListener,
 } from "../types";
 import { encodeEvent } from "./codec";
-import { Commands } from "./commands";
 import { appendMessage, readHistory, readRange } from "./messages";
 import { RedisPresence } from "./presence";
 import { StreamReader } from "./reader";
