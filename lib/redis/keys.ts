@@ -61,8 +61,18 @@ export function roomKeys(room: string): RoomKeys {
   };
 }
 
+/** A room's keys in `ROOM_KEY_ORDER`: the KEYS of every room script. */
+export type RoomKeyList = Strings<typeof ROOM_KEY_ORDER>;
+type Strings<T extends readonly unknown[]> = { -readonly [I in keyof T]: string };
+
+function isRoomKeyList(keys: string[]): keys is RoomKeyList {
+  return keys.length === ROOM_KEY_ORDER.length;
+}
+
 /** Every key of the room, in `ROOM_KEY_ORDER`. */
-export function allRoomKeys(room: string): string[] {
+export function allRoomKeys(room: string): RoomKeyList {
   const keys = roomKeys(room);
-  return ROOM_KEY_ORDER.map((k) => keys[k]);
+  const list = ROOM_KEY_ORDER.map((k) => keys[k]);
+  if (!isRoomKeyList(list)) throw new Error("unreachable: one key per ROOM_KEY_ORDER entry");
+  return list;
 }

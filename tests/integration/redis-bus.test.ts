@@ -5,7 +5,7 @@ import { RedisBus } from "../../lib/bus/redis/redis-bus";
 import { isFlareError } from "../../lib/protocol";
 import { compareIds } from "../../lib/protocol";
 import { allRoomKeys, roomKeys } from "../../lib/redis/keys";
-import { LOBBY_TTL_MS } from "../../lib/redis/scripts";
+import { LOBBY_TTL_MS } from "../../lib/redis/scripts/prelude";
 import { follow, recorder } from "../helpers/feed-recorder";
 import { eventually, sleep } from "../helpers/ports";
 import { startRedis, type RedisServer } from "../helpers/redis-server";

@@ -1,9 +1,8 @@
 import { FlareError, isMessageId, type Message, NONCE_DEDUPE_MS, ROOM_RETAINS } from "../../protocol";
-import { roomKeys } from "../../redis/keys";
-import { runScript } from "../../redis/scripts";
+import type { Commands } from "../../redis/commands";
+import { allRoomKeys, roomKeys } from "../../redis/keys";
 import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";
 import { decodeMessage, decodeMessages, encodeDraft } from "./codec";
-import type { Commands } from "./commands";
 
 /**
  * The message log of a room: a stream capped at ~ROOM_RETAINS entries (`MAXLEN ~` trims whole
@@ -13,25 +12,16 @@ import type { Commands } from "./commands";
 /** One round trip: nonce dedupe + XADD + nonce record/prune + expiry, atomically (flareAppend). */
 export async function appendMessage(cmd: Commands, draft: MessageDraft): Promise<AppendResult> {
   const member = draft.nonce === undefined ? "" : `${draft.clientId}\n${draft.nonce}`;
+  const data = encodeDraft(draft);
   const reply = await cmd.run((c) =>
-    runScript(c, "flareAppend", draft.room, [
-      draft.room,
-      NONCE_DEDUPE_MS,
-      ROOM_RETAINS,
-      member,
-      encodeDraft(draft),
-      cmd.instanceId,
-    ]),
+    c.flareAppend(...allRoomKeys(draft.room), draft.room, NONCE_DEDUPE_MS, ROOM_RETAINS, member, data, cmd.instanceId),
   );
-  if (!Array.isArray(reply)) throw unexpected("flareAppend", reply);
-  const [duplicate, id, fields] = reply as [unknown, unknown, unknown];
-  if (duplicate === 1) {
-    const first = decodeMessage(draft.room, id, fields);
+  if (reply[0] === 1) {
+    const first = decodeMessage(draft.room, reply[1], reply[2]);
     if (!first) throw unexpected("flareAppend (duplicate)", reply);
     return { message: first, duplicate: true };
   }
-  if (typeof id !== "string" || !isMessageId(id)) throw unexpected("flareAppend", reply);
-  const message = decodeMessage(draft.room, id, ["d", encodeDraft(draft)]);
+  const message = decodeMessage(draft.room, reply[1], ["d", data]);
   if (!message) throw unexpected("flareAppend", reply);
   return { message, duplicate: false };
 }
@@ -44,9 +34,7 @@ export async function readHistory(
   limit: number,
 ): Promise<HistoryResult> {
   const validSince = since !== undefined && isMessageId(since) ? since : "";
-  const reply = await cmd.run((c) => runScript(c, "flareHistory", room, [validSince, limit]));
-  if (!Array.isArray(reply)) throw unexpected("flareHistory", reply);
-  const [reset, entries] = reply as [unknown, unknown];
+  const [reset, entries] = await cmd.run((c) => c.flareHistory(...allRoomKeys(room), validSince, limit));
   if (reset === 0) return { messages: decodeMessages(room, entries), reset: false };
   return { messages: decodeMessages(room, entries).reverse(), reset: true };
 }

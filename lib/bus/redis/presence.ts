@@ -1,9 +1,9 @@
 import type { PresenceUser } from "../../protocol";
-import { runScript } from "../../redis/scripts";
+import type { Commands } from "../../redis/commands";
+import { allRoomKeys } from "../../redis/keys";
 import { distinctUsers } from "../users";
 import type { Presence, PresenceEntry } from "../types";
 import { decodeConnections, encodeConnection } from "./codec";
-import type { Commands } from "./commands";
 
 /**
  * Presence across instances: `:presence` (zset connectionId → last seen, Redis clock) and `:conns`
@@ -24,29 +24,28 @@ export class RedisPresence implements Presence {
 
   async add(room: string, entry: PresenceEntry): Promise<{ announce: boolean }> {
     const added = await this.cmd.run((c) =>
-      runScript(c, "flarePresenceAdd", room, [room, entry.connectionId, entry.clientId, this.json(entry)]),
+      c.flarePresenceAdd(...allRoomKeys(room), room, entry.connectionId, entry.clientId, this.json(entry)),
     );
     return { announce: added === 1 };
   }
 
   async remove(room: string, connectionId: string): Promise<void> {
-    await this.cmd.run((c) => runScript(c, "flarePresenceRemove", room, [connectionId]));
+    await this.cmd.run((c) => c.flarePresenceRemove(...allRoomKeys(room), connectionId));
   }
 
   async settleLeave(room: string, clientId: string): Promise<boolean> {
-    const removed = await this.cmd.run((c) => runScript(c, "flareSettleLeave", room, [clientId, this.ttlMs]));
+    const removed = await this.cmd.run((c) => c.flareSettleLeave(...allRoomKeys(room), clientId, this.ttlMs));
     return removed === 1;
   }
 
   async list(room: string): Promise<PresenceUser[]> {
-    const values = await this.cmd.run((c) => runScript(c, "flarePresenceList", room, [this.ttlMs]));
+    const values = await this.cmd.run((c) => c.flarePresenceList(...allRoomKeys(room), this.ttlMs));
     return distinctUsers(decodeConnections(values));
   }
 
   async heartbeat(room: string, entries: PresenceEntry[]): Promise<PresenceUser[]> {
-    const args: (string | number)[] = [room, this.ttlMs];
-    for (const e of entries) args.push(e.connectionId, this.json(e));
-    const pruned = await this.cmd.run((c) => runScript(c, "flareHeartbeat", room, args));
+    const pairs = entries.flatMap((e) => [e.connectionId, this.json(e)]);
+    const pruned = await this.cmd.run((c) => c.flareHeartbeat(...allRoomKeys(room), room, this.ttlMs, ...pairs));
     // One user per clientId even when several of its connections were pruned.
     return distinctUsers(decodeConnections(pruned));
   }

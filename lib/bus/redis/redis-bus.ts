@@ -2,8 +2,9 @@ import type Redis from "ioredis";
 import { env } from "../../env";
 import { FlareError, type Message } from "../../protocol";
 import { closeClient, createCommandClient } from "../../redis/client";
+import { Commands } from "../../redis/commands";
 import { allRoomKeys, CONTROL_STREAM } from "../../redis/keys";
-import { defineScripts, runScript } from "../../redis/scripts";
+import { defineScripts } from "../../redis/scripts";
 import { type FeedSource, RoomFeed } from "../feed";
 import type {
   AppendResult,
@@ -18,7 +19,6 @@ import type {
   RoomEvent,
 } from "../types";
 import { encodeEvent } from "./codec";
-import { Commands } from "./commands";
 import { appendMessage, readHistory, readRange } from "./messages";
 import { RedisPresence } from "./presence";
 import { StreamReader } from "./reader/stream-reader";
@@ -111,7 +111,7 @@ export class RedisBus implements Bus {
       return;
     }
     await this.cmd.run((c) =>
-      runScript(c, "flarePublish", event.room, [event.room, EVENTS_MAXLEN, data, this.instanceId]),
+      c.flarePublish(...allRoomKeys(event.room), event.room, EVENTS_MAXLEN, data, this.instanceId),
     );
   }
 

@@ -1,7 +1,7 @@
 import type Redis from "ioredis";
-import { FlareError, isFlareError } from "../../protocol";
-import { COMMAND_TIMEOUT_MS } from "../../redis/client";
-import { ROOM_NOT_FOUND_REPLY } from "../../redis/scripts";
+import { FlareError, isFlareError } from "../protocol";
+import { COMMAND_TIMEOUT_MS } from "./client";
+import { ROOM_NOT_FOUND_REPLY } from "./scripts/prelude";
 
 /**
  * Runs commands on the shared command client with the Bus's error contract: a script's

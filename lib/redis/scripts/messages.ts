@@ -1,0 +1,74 @@
+import type { Result } from "ioredis";
+import type { RoomKeyList } from "../keys";
+import { roomScript } from "./prelude";
+
+/** The message log: nonce-deduplicated append and history, each one atomic round trip. */
+
+type Entry = [id: string, fields: string[]];
+
+export type AppendReply = [duplicate: 0, id: string] | [duplicate: 1, firstId: string, firstFields: string[]];
+
+/** Entries after `since` (reset 0), or the newest `limit` newest first (reset 1). */
+export type HistoryReply = [reset: 0 | 1, entries: Entry[]];
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    flareAppend(
+      ...args: [
+        ...keys: RoomKeyList,
+        room: string,
+        dedupeMs: number,
+        maxlen: number,
+        nonceMember: string,
+        data: string,
+        origin: string,
+      ]
+    ): Result<AppendReply, Context>;
+    flareHistory(...args: [...keys: RoomKeyList, since: string, limit: number]): Result<HistoryReply, Context>;
+  }
+}
+
+export const messageScripts = {
+  /**
+   * ARGV: room, dedupeMs, maxlen, nonceMember ('' = no nonce), data, origin
+   * → {0, id} stored | {1, firstId, firstFields} duplicate nonce
+   */
+  flareAppend: roomScript(`
+local room, dedupe, maxlen, member, data, origin = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local mode, value = room_expiry(room)
+if not mode then return gone() end
+local now = now_ms()
+if member ~= '' then
+  local first = redis.call('HGET', KEYS[K_NONCES], member)
+  if first then
+    local at = redis.call('ZSCORE', KEYS[K_NONCE_TIMES], member)
+    if at and now - tonumber(at) < dedupe then
+      local entry = redis.call('XRANGE', KEYS[K_MESSAGES], first, first)
+      if #entry > 0 then return {1, first, entry[1][2]} end
+    end
+  end
+end
+local id = redis.call('XADD', KEYS[K_MESSAGES], 'MAXLEN', '~', maxlen, '*', 'd', data, 'o', origin)
+if member ~= '' then
+  redis.call('HSET', KEYS[K_NONCES], member, id)
+  redis.call('ZADD', KEYS[K_NONCE_TIMES], now, member)
+  local old = redis.call('ZRANGEBYSCORE', KEYS[K_NONCE_TIMES], '-inf', '(' .. string.format('%d', now - dedupe), 'LIMIT', 0, 500)
+  if #old > 0 then remove_members(KEYS[K_NONCE_TIMES], KEYS[K_NONCES], old) end
+end
+touch_room(mode, value)
+return {0, id}
+`),
+
+  /**
+   * ARGV: since ('' = none), limit
+   * → {0, entries after since} when the stream holds since | {1, newest limit entries, newest first}
+   */
+  flareHistory: roomScript(`
+local since, limit = ARGV[1], ARGV[2]
+if since ~= '' then
+  local at = redis.call('XRANGE', KEYS[K_MESSAGES], since, since)
+  if #at > 0 then return {0, redis.call('XRANGE', KEYS[K_MESSAGES], '(' .. since, '+')} end
+end
+return {1, redis.call('XREVRANGE', KEYS[K_MESSAGES], '+', '-', 'COUNT', limit)}
+`),
+};

@@ -1,0 +1,88 @@
+import { LOBBY } from "../../protocol";
+import { ROOM_KEY_ORDER } from "../keys";
+
+/**
+ * What the room scripts share. A room script takes ALL of a room's keys, in `ROOM_KEY_ORDER`, so
+ * the calls are uniform and the keys are declared for Redis Cluster (they share the room's hash
+ * tag). Clocks come from Redis `TIME`, so every instance agrees on "now" whatever its own clock says.
+ *
+ * Errors a script means: `ROOM_NOT_FOUND …` (see `ROOM_NOT_FOUND_REPLY`).
+ */
+
+export const ROOM_NOT_FOUND_REPLY = "ROOM_NOT_FOUND";
+
+/** Lobby keys expire this long after the last write to the lobby. */
+export const LOBBY_TTL_MS = 24 * 60 * 60 * 1000;
+
+const k = (name: (typeof ROOM_KEY_ORDER)[number]) => ROOM_KEY_ORDER.indexOf(name) + 1;
+
+/**
+ * Shared prelude: key positions, Redis-clock "now", the room expiry rule and chunked helpers.
+ *
+ * Expiry rule: a room whose `:meta` key exists expires with it (PEXPIRETIME of meta is applied with
+ * PEXPIREAT to every other key of the room); the lobby (no meta) gets PEXPIRE 24 h on every write;
+ * any other room without meta is gone, and the script writes nothing and answers ROOM_NOT_FOUND.
+ */
+const PRELUDE = `
+local K_MESSAGES, K_EVENTS, K_PRESENCE, K_CONNS, K_ANNOUNCED = ${k("messages")}, ${k("events")}, ${k("presence")}, ${k("conns")}, ${k("announced")}
+local K_NONCES, K_NONCE_TIMES, K_META = ${k("nonces")}, ${k("nonceTimes")}, ${k("meta")}
+local ROOM_KEY_COUNT = ${ROOM_KEY_ORDER.length}
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- 'at', ms | 'ttl', ms | 'none', 0 (meta without expiry) | nil (the room is gone)
+local function room_expiry(room)
+  local at = redis.call('PEXPIRETIME', KEYS[K_META])
+  if at == -2 then
+    if room == '${LOBBY}' then return 'ttl', ${LOBBY_TTL_MS} end
+    return nil, 0
+  end
+  if at == -1 then return 'none', 0 end
+  return 'at', at
+end
+
+local function touch_room(mode, value)
+  if mode == 'none' then return end
+  for i = 1, ROOM_KEY_COUNT do
+    if i ~= K_META then
+      if mode == 'at' then redis.call('PEXPIREAT', KEYS[i], value) else redis.call('PEXPIRE', KEYS[i], value) end
+    end
+  end
+end
+
+local function gone()
+  return redis.error_reply('${ROOM_NOT_FOUND_REPLY} this room no longer exists')
+end
+
+-- HMGET in chunks (Lua's unpack has a stack limit).
+local function hmget_all(key, fields)
+  local out = {}
+  for i = 1, #fields, 500 do
+    local chunk = {}
+    for j = i, math.min(i + 499, #fields) do chunk[#chunk + 1] = fields[j] end
+    local vals = redis.call('HMGET', key, unpack(chunk))
+    for j = 1, #vals do out[#out + 1] = vals[j] end
+  end
+  return out
+end
+
+local function remove_members(zkey, hkey, members)
+  for i = 1, #members, 500 do
+    local chunk = {}
+    for j = i, math.min(i + 499, #members) do chunk[#chunk + 1] = members[j] end
+    redis.call('ZREM', zkey, unpack(chunk))
+    redis.call('HDEL', hkey, unpack(chunk))
+  end
+end
+`;
+
+/** How a script is registered with ioredis `defineCommand`. */
+export type ScriptDefinition = { numberOfKeys: number; lua: string };
+
+/** A script over all of a room's keys, with the prelude in front of `body`. */
+export function roomScript(body: string): ScriptDefinition {
+  return { numberOfKeys: ROOM_KEY_ORDER.length, lua: PRELUDE + body };
+}
