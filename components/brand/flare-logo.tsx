@@ -2,11 +2,7 @@ import Link from "next/link";
 
 export function FlareLogo() {
   return (
-    <Link
-      href="/"
-      className="flex shrink-0 items-center gap-1.5 rounded-md focus-visible:outline-2 focus-visible:outline-orange-400"
-      aria-label="Flare home"
-    >
+    <Link href="/" className="focus-ring flex shrink-0 items-center gap-1.5 rounded-md" aria-label="Flare home">
       <svg aria-hidden="true" viewBox="0 0 24 24" className="size-6">
         <defs>
           <linearGradient id="flare-g" x1="0" x2="0" y1="1" y2="0">

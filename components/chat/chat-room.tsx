@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { useIdentity } from "@/hooks/use-identity";
 import { useRoomSocket, type RoomSocket } from "@/hooks/use-room-socket";
+import { cn } from "@/lib/ui/cn";
 import { FlareLogo } from "../brand/flare-logo";
 import { Composer } from "./composer";
 import { ConnectionBadge } from "./connection-badge";
@@ -76,13 +77,13 @@ export function ChatRoom({ room, roomLabel, title, actions, ended }: ChatRoomPro
     );
   }
 
-  const isEnded = socket.status.state === "ended";
+  const endedStatus = socket.status.state === "ended" ? socket.status : null;
   return (
     <div className="flex h-dvh flex-col">
       {header}
       <div className="flex min-h-0 flex-1">
         <main className="flex min-w-0 flex-1 flex-col">
-          {socket.notice && !isEnded ? (
+          {socket.notice && !endedStatus ? (
             <p
               role="status"
               data-testid="notice"
@@ -100,13 +101,13 @@ export function ChatRoom({ room, roomLabel, title, actions, ended }: ChatRoomPro
             emptyText={socket.status.state === "connected" ? `No messages in ${roomLabel} yet. Say hi!` : " "}
           />
           <TypingIndicator typing={socket.typing} />
-          {isEnded && socket.status.state === "ended" ? (
+          {endedStatus ? (
             <div
               role="alert"
               data-testid="room-ended"
               className="border-t border-white/10 px-4 py-4 text-center text-sm text-zinc-300"
             >
-              {ended ? ended(socket) : socket.status.message}
+              {ended ? ended(socket) : endedStatus.message}
             </div>
           ) : (
             <Composer
@@ -123,9 +124,10 @@ export function ChatRoom({ room, roomLabel, title, actions, ended }: ChatRoomPro
         </main>
         <aside
           aria-label="Who is online"
-          className={`hidden w-60 shrink-0 overflow-y-auto border-l border-white/10 transition-opacity md:block ${
-            socket.status.state === "connected" ? "" : "opacity-50"
-          }`}
+          className={cn(
+            "hidden w-60 shrink-0 overflow-y-auto border-l border-white/10 transition-opacity md:block",
+            socket.status.state !== "connected" && "opacity-50",
+          )}
         >
           <PresenceList users={socket.presence?.users ?? []} count={onlineCount(socket)} selfId={identity.clientId} />
         </aside>

@@ -3,6 +3,7 @@
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { codePoints, MAX_TEXT_CHARS } from "@/lib/protocol";
 import type { SendResult } from "@/lib/client/room-client";
+import { cn } from "@/lib/ui/cn";
 
 /** The counter appears this close to the limit. */
 const COUNTER_FROM = MAX_TEXT_CHARS - 200;
@@ -10,12 +11,11 @@ const COUNTER_FROM = MAX_TEXT_CHARS - 200;
 export type ComposerProps = {
   onSend: (text: string) => SendResult;
   onTyping: () => void;
-  disabled?: boolean;
-  placeholder?: string;
+  placeholder: string;
   hint?: string;
 };
 
-export function Composer({ onSend, onTyping, disabled = false, placeholder = "Write a message", hint }: ComposerProps) {
+export function Composer({ onSend, onTyping, placeholder, hint }: ComposerProps) {
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
@@ -25,7 +25,7 @@ export function Composer({ onSend, onTyping, disabled = false, placeholder = "Wr
   const length = codePoints(text);
   const over = length > MAX_TEXT_CHARS;
   const empty = text.trim().length === 0;
-  const canSend = !disabled && !empty && !over;
+  const canSend = !empty && !over;
 
   const submit = () => {
     if (!canSend) return;
@@ -66,7 +66,6 @@ export function Composer({ onSend, onTyping, disabled = false, placeholder = "Wr
           data-testid="composer-input"
           value={text}
           rows={1}
-          disabled={disabled}
           placeholder={placeholder}
           aria-describedby={length >= COUNTER_FROM ? counterId : undefined}
           aria-invalid={over || undefined}
@@ -77,13 +76,13 @@ export function Composer({ onSend, onTyping, disabled = false, placeholder = "Wr
             if (e.target.value.trim()) onTyping();
           }}
           onKeyDown={onKeyDown}
-          className="max-h-40 min-h-9 flex-1 resize-none bg-transparent px-2 py-1.5 text-[15px] text-zinc-100 placeholder:text-zinc-500 focus:outline-none disabled:opacity-50"
+          className="max-h-40 min-h-9 flex-1 resize-none bg-transparent px-2 py-1.5 text-[15px] text-zinc-100 placeholder:text-zinc-500 focus:outline-none"
         />
         <button
           type="submit"
           data-testid="composer-send"
           disabled={!canSend}
-          className="h-9 shrink-0 rounded-xl bg-orange-500 px-4 text-sm font-semibold text-zinc-950 transition-colors hover:bg-orange-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300 disabled:cursor-not-allowed disabled:bg-zinc-700 disabled:text-zinc-400"
+          className="focus-ring h-9 shrink-0 rounded-xl bg-orange-500 px-4 text-sm font-semibold text-zinc-950 transition-colors hover:bg-orange-400 disabled:cursor-not-allowed disabled:bg-zinc-700 disabled:text-zinc-400"
         >
           Send
         </button>
@@ -97,7 +96,7 @@ export function Composer({ onSend, onTyping, disabled = false, placeholder = "Wr
             id={counterId}
             data-testid="composer-counter"
             aria-live="polite"
-            className={`tabular-nums ${over ? "font-semibold text-rose-400" : "text-zinc-400"}`}
+            className={cn("tabular-nums", over ? "font-semibold text-rose-400" : "text-zinc-400")}
           >
             {length}/{MAX_TEXT_CHARS}
           </span>

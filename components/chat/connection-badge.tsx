@@ -1,8 +1,9 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useNow } from "@/hooks/use-now";
 import { statusLabel } from "@/lib/client/format";
 import type { ConnectionStatus } from "@/lib/client/room-client";
+import { cn } from "@/lib/ui/cn";
 
 const DOT: Record<ConnectionStatus["state"], string> = {
   idle: "bg-zinc-500",
@@ -13,16 +14,10 @@ const DOT: Record<ConnectionStatus["state"], string> = {
   ended: "bg-rose-500",
 };
 
-export function ConnectionBadge({ status, onRetryNow }: { status: ConnectionStatus; onRetryNow?: () => void }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (status.state !== "reconnecting") return;
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(t);
-  }, [status]);
-
-  const label = statusLabel(status, now);
+export function ConnectionBadge({ status, onRetryNow }: { status: ConnectionStatus; onRetryNow: () => void }) {
+  // Only "Reconnecting in N s…" depends on the time.
+  const now = useNow(250, status.state === "reconnecting");
+  const label = statusLabel(status, now ?? undefined);
   return (
     <span className="inline-flex items-center gap-2">
       <span
@@ -32,14 +27,14 @@ export function ConnectionBadge({ status, onRetryNow }: { status: ConnectionStat
         aria-live="polite"
         className="inline-flex items-center gap-1.5 rounded-full border border-white/10 bg-white/5 px-2.5 py-1 text-xs font-medium whitespace-nowrap text-zinc-300"
       >
-        <span aria-hidden="true" className={`size-2 rounded-full ${DOT[status.state]}`} />
+        <span aria-hidden="true" className={cn("size-2 rounded-full", DOT[status.state])} />
         {label}
       </span>
-      {status.state === "reconnecting" && onRetryNow ? (
+      {status.state === "reconnecting" ? (
         <button
           type="button"
           onClick={onRetryNow}
-          className="hidden rounded text-xs text-orange-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-orange-400 sm:inline"
+          className="focus-ring hidden rounded text-xs text-orange-300 underline-offset-2 hover:underline sm:inline"
         >
           Retry now
         </button>

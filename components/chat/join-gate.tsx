@@ -1,9 +1,8 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
-import { validateName } from "@/lib/client/identity";
-import { MAX_NAME_CHARS } from "@/lib/protocol";
+import type { FormEvent } from "react";
 import { Avatar } from "./avatar";
+import { NameField, useNameDraft } from "./name-field";
 
 /** Before the first join in a tab: confirm or change the suggested name. */
 export function JoinGate({
@@ -17,16 +16,12 @@ export function JoinGate({
   roomLabel: string;
   onJoin: (name: string) => void;
 }) {
-  const [draft, setDraft] = useState(suggestedName);
-  const [error, setError] = useState<string | null>(null);
-  const inputId = useId();
-  const errorId = useId();
+  const field = useNameDraft(suggestedName);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const v = validateName(draft);
-    if (!v.ok) return setError(v.message);
-    onJoin(v.name);
+    const name = field.validate();
+    if (name !== null) onJoin(name);
   };
 
   return (
@@ -43,32 +38,11 @@ export function JoinGate({
             <p className="text-sm text-zinc-400">Pick a name. You can change it later.</p>
           </div>
         </div>
-        <label htmlFor={inputId} className="mb-1.5 block text-sm font-medium text-zinc-300">
-          Your name
-        </label>
-        <input
-          id={inputId}
-          data-testid="join-name-input"
-          value={draft}
-          autoFocus
-          maxLength={MAX_NAME_CHARS * 2}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
-          onChange={(e) => {
-            setDraft(e.target.value);
-            setError(null);
-          }}
-          className="w-full rounded-lg border border-white/15 bg-zinc-950 px-3 py-2 text-zinc-100 focus:border-orange-400 focus:outline-none"
-        />
-        {error ? (
-          <p id={errorId} role="alert" className="mt-1.5 text-sm text-rose-300">
-            {error}
-          </p>
-        ) : null}
+        <NameField field={field} layout="stacked" testId="join-name-input" autoFocus />
         <button
           type="submit"
           data-testid="join-button"
-          className="mt-4 w-full rounded-lg bg-orange-500 py-2 font-semibold text-zinc-950 hover:bg-orange-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300"
+          className="focus-ring mt-4 w-full rounded-lg bg-orange-500 py-2 font-semibold text-zinc-950 hover:bg-orange-400"
         >
           Join
         </button>

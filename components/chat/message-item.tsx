@@ -4,7 +4,11 @@ import { memo } from "react";
 import { formatFullTime, formatTime } from "@/lib/client/format";
 import type { OutboxEntry } from "@/lib/client/outbox";
 import type { Message } from "@/lib/protocol";
+import { cn } from "@/lib/ui/cn";
 import { Avatar } from "./avatar";
+
+const BUBBLE =
+  "rounded-2xl px-3 py-2 text-[15px] leading-snug [overflow-wrap:anywhere] break-words whitespace-pre-wrap";
 
 export type MessageItemProps = {
   message: Message;
@@ -44,23 +48,24 @@ export const MessageItem = memo(function MessageItem({ message, own, showHeader 
       data-testid="message-item"
       data-id={message.id}
       data-own={own ? "true" : "false"}
-      className={`flex gap-2 ${own ? "flex-row-reverse" : ""} ${showHeader ? "mt-3" : "mt-0.5"}`}
+      className={cn("flex gap-2", own && "flex-row-reverse", showHeader ? "mt-3" : "mt-0.5")}
     >
       <div className="w-8 shrink-0">{showHeader && !own ? <Avatar clientId={message.clientId} size={32} /> : null}</div>
-      <div className={`flex max-w-[80%] min-w-0 flex-col ${own ? "items-end" : "items-start"}`}>
+      <div className={cn("flex max-w-[80%] min-w-0 flex-col", own ? "items-end" : "items-start")}>
         {showHeader ? (
-          <div className={`mb-0.5 flex items-baseline gap-2 ${own ? "flex-row-reverse" : ""}`}>
+          <div className={cn("mb-0.5 flex items-baseline gap-2", own && "flex-row-reverse")}>
             <span className="text-sm font-medium text-zinc-200">{own ? "You" : message.name}</span>
             <Time ts={message.ts} />
           </div>
         ) : null}
         <p
           data-testid="message-text"
-          className={`rounded-2xl px-3 py-2 text-[15px] leading-snug [overflow-wrap:anywhere] break-words whitespace-pre-wrap ${
+          className={cn(
+            BUBBLE,
             own
               ? "rounded-tr-md border border-orange-400/30 bg-orange-500/20 text-orange-50"
-              : "rounded-tl-md bg-zinc-800 text-zinc-100"
-          }`}
+              : "rounded-tl-md bg-zinc-800 text-zinc-100",
+          )}
         >
           {message.text}
         </p>
@@ -90,11 +95,13 @@ export function PendingItem({
       <div className="w-8 shrink-0" />
       <div className="flex max-w-[80%] min-w-0 flex-col items-end">
         <p
-          className={`rounded-2xl rounded-tr-md px-3 py-2 text-[15px] leading-snug [overflow-wrap:anywhere] break-words whitespace-pre-wrap ${
+          className={cn(
+            BUBBLE,
+            "rounded-tr-md",
             failed
               ? "border border-rose-500/60 bg-rose-950/60 text-rose-100"
-              : "border border-dashed border-orange-400/40 bg-orange-500/10 text-orange-50/80"
-          }`}
+              : "border border-dashed border-orange-400/40 bg-orange-500/10 text-orange-50/80",
+          )}
         >
           {entry.text}
         </p>
@@ -107,14 +114,14 @@ export function PendingItem({
               <button
                 type="button"
                 onClick={() => onRetry(entry.nonce)}
-                className="rounded text-orange-300 hover:underline focus-visible:outline-2 focus-visible:outline-orange-400"
+                className="focus-ring rounded text-orange-300 hover:underline"
               >
                 Retry
               </button>
               <button
                 type="button"
                 onClick={() => onDiscard(entry.nonce)}
-                className="rounded text-zinc-400 hover:underline focus-visible:outline-2 focus-visible:outline-orange-400"
+                className="focus-ring rounded text-zinc-400 hover:underline"
               >
                 Discard
               </button>

@@ -15,8 +15,31 @@ export type MessageListProps = {
   selfId: string;
   onRetry: (nonce: string) => void;
   onDiscard: (nonce: string) => void;
-  emptyText?: string;
+  emptyText: string;
 };
+
+/** First of a run from the same sender (within five minutes): shows avatar and name. */
+function startsRun(m: Message, prev: Message | undefined): boolean {
+  return !m.system && (!prev || prev.system === true || prev.clientId !== m.clientId || m.ts - prev.ts > GROUP_GAP_MS);
+}
+
+/**
+ * What arrived after `readUpTo`, the last message the reader saw: how many, and whether one of
+ * them is the reader's own (which takes them down to it instead of counting).
+ */
+function arrivedSince(
+  messages: readonly Message[],
+  readUpTo: string | undefined,
+  selfId: string,
+): { count: number; own: boolean } {
+  let count = 0;
+  for (let i = messages.length - 1; i >= 0 && messages[i]!.id !== readUpTo; i--) {
+    const m = messages[i]!;
+    if (m.clientId === selfId && !m.system) return { count: 0, own: true };
+    count++;
+  }
+  return { count, own: false };
+}
 
 /**
  * Messages in id order. Sticks to the bottom while the reader is there; once they scroll up, new
@@ -24,53 +47,31 @@ export type MessageListProps = {
  */
 export function MessageList({ messages, outbox, selfId, onRetry, onDiscard, emptyText }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
-  const lastSeenId = useRef<string | undefined>(undefined);
-  const outboxSize = useRef(0);
-  const [unseen, setUnseen] = useState(0);
+  const outboxSize = useRef(outbox.length);
+  const [atBottom, setAtBottom] = useState(true);
+  const [readUpTo, setReadUpTo] = useState<string | undefined>(undefined);
+
+  const lastId = messages.at(-1)?.id;
+  // At the bottom, everything that arrives is read.
+  if (atBottom && readUpTo !== lastId) setReadUpTo(lastId);
+  const arrived = atBottom ? { count: 0, own: false } : arrivedSince(messages, readUpTo, selfId);
 
   const scrollToBottom = useCallback((smooth = false) => {
     const el = scroller.current;
-    if (!el) return;
-    el.scrollTo({ top: el.scrollHeight, behavior: smooth ? "smooth" : "auto" });
-    atBottom.current = true;
-    setUnseen(0);
+    el?.scrollTo({ top: el.scrollHeight, behavior: smooth ? "smooth" : "auto" });
   }, []);
 
-  const onScroll = useCallback(() => {
+  const onScroll = () => {
     const el = scroller.current;
-    if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
-    if (atBottom.current) setUnseen(0);
-  }, []);
+    if (el) setAtBottom(el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX);
+  };
 
-  const lastId = messages.at(-1)?.id;
   useLayoutEffect(() => {
-    const previous = lastSeenId.current;
-    lastSeenId.current = lastId;
     const grewOutbox = outbox.length > outboxSize.current;
     outboxSize.current = outbox.length;
-    if (atBottom.current || grewOutbox || previous === undefined) {
-      scrollToBottom();
-      return;
-    }
-    if (lastId === undefined || lastId === previous) return;
-    // Count what arrived after the last message the reader had.
-    let fresh = 0;
-    for (let i = messages.length - 1; i >= 0 && messages[i]!.id !== previous; i--) {
-      const m = messages[i]!;
-      if (m.clientId === selfId && !m.system) {
-        // The reader's own message: take them down to it.
-        scrollToBottom();
-        return;
-      }
-      fresh++;
-    }
-    if (fresh > 0) setUnseen((n) => n + fresh);
-  }, [lastId, messages, outbox.length, selfId, scrollToBottom]);
+    if (atBottom || grewOutbox || arrived.own) scrollToBottom();
+  }, [lastId, outbox.length, atBottom, arrived.own, scrollToBottom]);
 
-  const pending = outbox;
-  let prev: Message | undefined;
   return (
     <div className="relative min-h-0 flex-1">
       <div
@@ -79,30 +80,34 @@ export function MessageList({ messages, outbox, selfId, onRetry, onDiscard, empt
         data-testid="message-list"
         className="h-full overflow-y-auto overscroll-contain px-3 py-4 sm:px-4"
       >
-        {messages.length === 0 && pending.length === 0 ? (
-          <p className="mt-10 text-center text-sm text-zinc-500">{emptyText ?? "No messages yet. Say hi!"}</p>
+        {messages.length === 0 && outbox.length === 0 ? (
+          <p className="mt-10 text-center text-sm text-zinc-500">{emptyText}</p>
         ) : null}
         <ol role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions" className="flex flex-col">
-          {messages.map((m) => {
-            const showHeader =
-              !m.system &&
-              (!prev || prev.system === true || prev.clientId !== m.clientId || m.ts - prev.ts > GROUP_GAP_MS);
-            prev = m;
-            return <MessageItem key={m.id} message={m} own={m.clientId === selfId} showHeader={showHeader} />;
-          })}
-          {pending.map((e) => (
+          {messages.map((m, i) => (
+            <MessageItem
+              key={m.id}
+              message={m}
+              own={m.clientId === selfId}
+              showHeader={startsRun(m, messages[i - 1])}
+            />
+          ))}
+          {outbox.map((e) => (
             <PendingItem key={e.nonce} entry={e} onRetry={onRetry} onDiscard={onDiscard} />
           ))}
         </ol>
       </div>
-      {unseen > 0 ? (
+      {arrived.count > 0 ? (
         <button
           type="button"
           data-testid="new-messages-pill"
-          onClick={() => scrollToBottom(true)}
-          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-orange-500 px-3.5 py-1.5 text-xs font-semibold text-zinc-950 shadow-lg hover:bg-orange-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300"
+          onClick={() => {
+            setReadUpTo(lastId);
+            scrollToBottom(true);
+          }}
+          className="focus-ring absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-orange-500 px-3.5 py-1.5 text-xs font-semibold text-zinc-950 shadow-lg hover:bg-orange-400"
         >
-          {unseen === 1 ? "1 new message" : `${unseen} new messages`} ↓
+          {arrived.count === 1 ? "1 new message" : `${arrived.count} new messages`} ↓
         </button>
       ) : null}
     </div>

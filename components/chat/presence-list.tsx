@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { useId, useRef, useState } from "react";
+import { useDismiss } from "@/hooks/use-dismiss";
 import type { PresenceUser } from "@/lib/protocol";
 import { Avatar } from "./avatar";
 
@@ -60,19 +61,7 @@ export function PresenceStack({ users, count, selfId }: PresenceProps) {
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: PointerEvent) => {
-      if (root.current && !root.current.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
-    document.addEventListener("pointerdown", onDown);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onDown);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
+  useDismiss(root, open, () => setOpen(false));
 
   const shown = sortUsers(users, selfId).slice(0, 3);
   return (
@@ -84,7 +73,7 @@ export function PresenceStack({ users, count, selfId }: PresenceProps) {
         aria-controls={panelId}
         aria-label={`${count} online. Show who is online`}
         onClick={() => setOpen((o) => !o)}
-        className="flex items-center gap-1.5 rounded-full border border-white/10 bg-white/5 py-0.5 pr-2.5 pl-0.5 text-xs text-zinc-300 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-orange-400"
+        className="focus-ring flex items-center gap-1.5 rounded-full border border-white/10 bg-white/5 py-0.5 pr-2.5 pl-0.5 text-xs text-zinc-300 hover:bg-white/10"
       >
         <span className="flex -space-x-2">
           {shown.map((u) => (

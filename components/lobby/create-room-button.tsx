@@ -1,17 +1,19 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
+import { z } from "zod";
+import { useDismiss } from "@/hooks/use-dismiss";
+import { ROOM_CAPACITY, ROOM_TTL } from "@/lib/protocol";
+import { readApiError } from "@/lib/ui/api-error";
+import { cn } from "@/lib/ui/cn";
+import { Icon } from "../icons";
 
-type CreatedRoom = { roomId: string };
+const createdRoom = z.object({ roomId: z.string().min(1) });
 
-async function readError(res: Response): Promise<string> {
-  try {
-    const body = (await res.json()) as { error?: { message?: unknown } };
-    if (typeof body.error?.message === "string" && body.error.message) return body.error.message;
-  } catch {
-    // Not JSON (e.g. an HTML error page).
-  }
+async function createError(res: Response): Promise<string> {
+  const error = await readApiError(res);
+  if (error) return error.message;
   if (res.status === 404) return "Private rooms are not available on this server yet.";
   if (res.status === 429) return "Too many rooms created. Wait a moment and try again.";
   return `Could not create a room (HTTP ${res.status}). Try again.`;
@@ -23,8 +25,6 @@ const TTL_CHOICES = [
   { seconds: 3600, label: "1 hour" },
   { seconds: 86_400, label: "24 hours" },
 ] as const;
-const DEFAULT_TTL = 600;
-const CAPACITY = { min: 2, max: 50, default: 2 } as const;
 
 /**
  * POST /api/rooms, then open /room/<id>; shows a readable error when that fails. The main button
@@ -37,8 +37,8 @@ export function CreateRoomButton() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [optionsOpen, setOptionsOpen] = useState(false);
-  const [ttlSeconds, setTtlSeconds] = useState<number>(DEFAULT_TTL);
-  const [capacityDraft, setCapacityDraft] = useState<string>(String(CAPACITY.default));
+  const [ttlSeconds, setTtlSeconds] = useState<number>(ROOM_TTL.default);
+  const [capacityDraft, setCapacityDraft] = useState<string>(String(ROOM_CAPACITY.default));
   const wrapper = useRef<HTMLDivElement>(null);
   const optionsButton = useRef<HTMLButtonElement>(null);
   const formId = useId();
@@ -47,26 +47,12 @@ export function CreateRoomButton() {
   const capacityHintId = useId();
 
   const capacity = Number(capacityDraft);
-  const capacityValid = Number.isInteger(capacity) && capacity >= CAPACITY.min && capacity <= CAPACITY.max;
+  const capacityValid = Number.isInteger(capacity) && capacity >= ROOM_CAPACITY.min && capacity <= ROOM_CAPACITY.max;
 
-  // The options popover closes on Escape and on a click outside it.
-  useEffect(() => {
-    if (!optionsOpen) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "Escape") return;
-      setOptionsOpen(false);
-      optionsButton.current?.focus();
-    };
-    const onPointer = (e: PointerEvent) => {
-      if (wrapper.current && !wrapper.current.contains(e.target as Node)) setOptionsOpen(false);
-    };
-    document.addEventListener("keydown", onKey);
-    document.addEventListener("pointerdown", onPointer);
-    return () => {
-      document.removeEventListener("keydown", onKey);
-      document.removeEventListener("pointerdown", onPointer);
-    };
-  }, [optionsOpen]);
+  useDismiss(wrapper, optionsOpen, (reason) => {
+    setOptionsOpen(false);
+    if (reason === "escape") optionsButton.current?.focus();
+  });
 
   const create = async () => {
     if (!capacityValid) {
@@ -82,16 +68,16 @@ export function CreateRoomButton() {
         body: JSON.stringify({ ttlSeconds, capacity }),
       });
       if (!res.ok) {
-        setError(await readError(res));
+        setError(await createError(res));
         return;
       }
-      const body = (await res.json()) as Partial<CreatedRoom>;
-      if (typeof body.roomId !== "string" || !body.roomId) {
+      const body = createdRoom.safeParse(await res.json());
+      if (!body.success) {
         setError("The server answered without a room id. Try again.");
         return;
       }
       setOptionsOpen(false);
-      router.push(`/room/${encodeURIComponent(body.roomId)}`);
+      router.push(`/room/${encodeURIComponent(body.data.roomId)}`);
     } catch {
       setError("Could not reach the server. Check your connection and try again.");
     } finally {
@@ -113,7 +99,7 @@ export function CreateRoomButton() {
           onClick={() => void create()}
           disabled={busy}
           aria-describedby={error ? "create-room-error" : undefined}
-          className="rounded-l-lg border border-orange-400/40 bg-orange-500/10 px-3 py-1.5 text-xs font-semibold whitespace-nowrap text-orange-200 hover:bg-orange-500/20 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300 disabled:opacity-60"
+          className="focus-ring rounded-l-lg border border-orange-400/40 bg-orange-500/10 px-3 py-1.5 text-xs font-semibold whitespace-nowrap text-orange-200 hover:bg-orange-500/20 disabled:opacity-60"
         >
           {busy ? "Creating…" : "Create a private room"}
         </button>
@@ -125,15 +111,9 @@ export function CreateRoomButton() {
           aria-expanded={optionsOpen}
           aria-controls={formId}
           onClick={() => setOptionsOpen((o) => !o)}
-          className="rounded-r-lg border border-l-0 border-orange-400/40 bg-orange-500/10 px-1.5 text-orange-200 hover:bg-orange-500/20 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300"
+          className="focus-ring rounded-r-lg border border-l-0 border-orange-400/40 bg-orange-500/10 px-1.5 text-orange-200 hover:bg-orange-500/20"
         >
-          <svg
-            aria-hidden="true"
-            viewBox="0 0 20 20"
-            className={`size-4 fill-current transition-transform ${optionsOpen ? "rotate-180" : ""}`}
-          >
-            <path d="M5.3 7.3a1 1 0 0 1 1.4 0L10 10.6l3.3-3.3a1 1 0 1 1 1.4 1.4l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 0 1 0-1.4Z" />
-          </svg>
+          <Icon name="chevronDown" className={cn("transition-transform", optionsOpen && "rotate-180")} />
         </button>
       </div>
       {optionsOpen ? (
@@ -169,8 +149,8 @@ export function CreateRoomButton() {
             data-testid="create-room-capacity"
             type="number"
             inputMode="numeric"
-            min={CAPACITY.min}
-            max={CAPACITY.max}
+            min={ROOM_CAPACITY.min}
+            max={ROOM_CAPACITY.max}
             step={1}
             value={capacityDraft}
             onChange={(e) => setCapacityDraft(e.target.value)}
@@ -178,14 +158,14 @@ export function CreateRoomButton() {
             aria-describedby={capacityHintId}
             className="w-full rounded-lg border border-white/15 bg-zinc-950 px-2 py-1.5 text-zinc-100 focus:border-orange-400 focus:outline-none aria-[invalid]:border-rose-400"
           />
-          <p id={capacityHintId} className={`mt-1 text-xs ${capacityValid ? "text-zinc-500" : "text-rose-300"}`}>
-            {CAPACITY.min}–{CAPACITY.max} seats, you included. A seat is one browser.
+          <p id={capacityHintId} className={cn("mt-1 text-xs", capacityValid ? "text-zinc-500" : "text-rose-300")}>
+            {ROOM_CAPACITY.min}–{ROOM_CAPACITY.max} seats, you included. A seat is one browser.
           </p>
           <button
             type="submit"
             data-testid="create-room-submit"
             disabled={busy || !capacityValid}
-            className="mt-3 w-full rounded-lg bg-orange-500 py-1.5 font-semibold text-zinc-950 hover:bg-orange-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300 disabled:opacity-60"
+            className="focus-ring mt-3 w-full rounded-lg bg-orange-500 py-1.5 font-semibold text-zinc-950 hover:bg-orange-400 disabled:opacity-60"
           >
             {busy ? "Creating…" : "Create room"}
           </button>
@@ -199,7 +179,11 @@ export function CreateRoomButton() {
           className="absolute top-full right-0 z-20 mt-2 w-64 rounded-lg border border-rose-500/40 bg-rose-950/90 px-3 py-2 text-xs text-rose-100 shadow-xl"
         >
           {error}
-          <button type="button" onClick={() => setError(null)} className="ml-2 text-rose-300 underline">
+          <button
+            type="button"
+            onClick={() => setError(null)}
+            className="focus-ring ml-2 rounded text-rose-300 underline"
+          >
             Dismiss
           </button>
         </p>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { Icon } from "../icons";
 
 /** Copies with the Clipboard API, or (plain-HTTP origins, old browsers) a hidden textarea. */
 async function copyText(text: string): Promise<boolean> {
@@ -54,15 +55,9 @@ export function CopyLinkButton() {
         data-testid="copy-link"
         data-state={state}
         onClick={() => void copy()}
-        className="inline-flex min-h-7 items-center gap-1 rounded-lg border border-white/15 px-2 py-1 text-xs font-medium whitespace-nowrap text-zinc-200 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300"
+        className="focus-ring inline-flex min-h-7 items-center gap-1 rounded-lg border border-white/15 px-2 py-1 text-xs font-medium whitespace-nowrap text-zinc-200 hover:bg-white/10"
       >
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="size-3.5 fill-current">
-          {state === "copied" ? (
-            <path d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z" />
-          ) : (
-            <path d="M8.5 3A2.5 2.5 0 0 0 6 5.5V6h-.5A2.5 2.5 0 0 0 3 8.5v6A2.5 2.5 0 0 0 5.5 17h6a2.5 2.5 0 0 0 2.5-2.5V14h.5a2.5 2.5 0 0 0 2.5-2.5v-6A2.5 2.5 0 0 0 14.5 3h-6ZM14 12.5V8.5A2.5 2.5 0 0 0 11.5 6H7.5v-.5a1 1 0 0 1 1-1h6a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H14Z" />
-          )}
-        </svg>
+        <Icon name={state === "copied" ? "check" : "copy"} className="size-3.5" />
         {/* Icon-only on phones until copied; the confirmation always shows. */}
         <span aria-live="polite" className={state === "copied" ? "" : "sr-only sm:not-sr-only"}>
           {state === "copied" ? "Copied" : "Copy link"}
@@ -82,7 +77,11 @@ export function CopyLinkButton() {
             autoFocus
             className="mt-1.5 w-full rounded border border-white/15 bg-zinc-950 px-2 py-1 font-mono text-[11px] text-zinc-100"
           />
-          <button type="button" onClick={() => setState("idle")} className="mt-1.5 text-orange-300 underline">
+          <button
+            type="button"
+            onClick={() => setState("idle")}
+            className="focus-ring mt-1.5 rounded text-orange-300 underline"
+          >
             Close
           </button>
         </span>

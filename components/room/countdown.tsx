@@ -1,6 +1,8 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useNow } from "@/hooks/use-now";
+import { cn } from "@/lib/ui/cn";
+import { Icon } from "../icons";
 
 const URGENT_MS = 60_000;
 
@@ -29,14 +31,7 @@ export function spokenRemaining(ms: number): string {
  * Ticks every second on screen; the live region only changes once a minute.
  */
 export function Countdown({ expiresAt, skewMs }: { expiresAt: number; skewMs: number }) {
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(t);
-  }, []);
-
-  // Before the first client tick (and on the server) nothing time-dependent is rendered.
+  const now = useNow(250);
   const remaining = now === null ? null : expiresAt - (now + skewMs);
   const urgent = remaining !== null && remaining < URGENT_MS;
   return (
@@ -44,19 +39,14 @@ export function Countdown({ expiresAt, skewMs }: { expiresAt: number; skewMs: nu
       data-testid="countdown"
       data-urgent={urgent ? "true" : "false"}
       title="Time left before this room self-destructs"
-      className={`inline-flex items-center gap-1 rounded-full border px-2 py-1 font-mono text-xs font-semibold whitespace-nowrap tabular-nums ${
+      className={cn(
+        "inline-flex items-center gap-1 rounded-full border px-2 py-1 font-mono text-xs font-semibold whitespace-nowrap tabular-nums",
         urgent
           ? "animate-pulse border-rose-500/60 bg-rose-500/15 text-rose-200"
-          : "border-white/10 bg-white/5 text-zinc-200"
-      }`}
+          : "border-white/10 bg-white/5 text-zinc-200",
+      )}
     >
-      <svg aria-hidden="true" viewBox="0 0 20 20" className="size-3.5 fill-current opacity-80">
-        <path
-          fillRule="evenodd"
-          clipRule="evenodd"
-          d="M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm.75 4a.75.75 0 0 0-1.5 0v4c0 .2.08.39.22.53l2.5 2.5a.75.75 0 1 0 1.06-1.06l-2.28-2.28V6Z"
-        />
-      </svg>
+      <Icon name="clock" className="size-3.5 opacity-80" />
       <span aria-hidden="true" data-testid="countdown-value">
         {remaining === null ? "--:--" : formatRemaining(remaining)}
       </span>

@@ -1,20 +1,15 @@
 "use client";
 
 import { useId, useRef, useState } from "react";
+import { readApiError } from "@/lib/ui/api-error";
+import { Icon } from "../icons";
 
-async function errorText(res: Response): Promise<string> {
-  try {
-    const body = (await res.json()) as { error?: { message?: unknown } };
-    if (res.status !== 401 && res.status !== 404 && typeof body.error?.message === "string" && body.error.message) {
-      return body.error.message;
-    }
-  } catch {
-    // Not JSON.
-  }
+async function destroyError(res: Response): Promise<string> {
   if (res.status === 401)
     return "Only people with a seat in this room can destroy it. Reload the page to take your seat again.";
   if (res.status === 404) return "This room no longer exists.";
-  return `The room could not be destroyed (HTTP ${res.status}). Try again.`;
+  const error = await readApiError(res);
+  return error?.message ?? `The room could not be destroyed (HTTP ${res.status}). Try again.`;
 }
 
 /** "Destroy now": asks first (a modal dialog), then `DELETE /api/rooms/:id`. */
@@ -41,7 +36,7 @@ export function DestroyRoomButton({ roomId }: { roomId: string }) {
         dialog.current?.close();
         return;
       }
-      setError(await errorText(res));
+      setError(await destroyError(res));
     } catch {
       setError("Could not reach the server. Check your connection and try again.");
     } finally {
@@ -56,11 +51,9 @@ export function DestroyRoomButton({ roomId }: { roomId: string }) {
         data-testid="destroy-room"
         onClick={open}
         aria-haspopup="dialog"
-        className="inline-flex min-h-7 items-center gap-1 rounded-lg border border-rose-500/40 bg-rose-500/10 px-2 py-1 text-xs font-semibold whitespace-nowrap text-rose-200 hover:bg-rose-500/20 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-300"
+        className="focus-ring focus-ring-danger inline-flex min-h-7 items-center gap-1 rounded-lg border border-rose-500/40 bg-rose-500/10 px-2 py-1 text-xs font-semibold whitespace-nowrap text-rose-200 hover:bg-rose-500/20"
       >
-        <svg aria-hidden="true" viewBox="0 0 20 20" className="size-3.5 fill-current">
-          <path d="M8 2a1 1 0 0 0-1 1v1H4a1 1 0 0 0 0 2h12a1 1 0 1 0 0-2h-3V3a1 1 0 0 0-1-1H8Zm-3 6 .7 8.2A2 2 0 0 0 7.7 18h4.6a2 2 0 0 0 2-1.8L15 8H5Z" />
-        </svg>
+        <Icon name="trash" className="size-3.5" />
         <span className="sr-only sm:not-sr-only">Destroy now</span>
       </button>
       <dialog
@@ -93,7 +86,7 @@ export function DestroyRoomButton({ roomId }: { roomId: string }) {
               type="button"
               autoFocus
               onClick={() => dialog.current?.close()}
-              className="rounded-lg px-3 py-1.5 text-sm text-zinc-300 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300"
+              className="focus-ring rounded-lg px-3 py-1.5 text-sm text-zinc-300 hover:bg-white/10"
             >
               Cancel
             </button>
@@ -103,7 +96,7 @@ export function DestroyRoomButton({ roomId }: { roomId: string }) {
               disabled={busy}
               aria-describedby={error ? errorId : undefined}
               onClick={() => void destroy()}
-              className="rounded-lg bg-rose-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-rose-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-rose-300 disabled:opacity-60"
+              className="focus-ring focus-ring-danger rounded-lg bg-rose-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-rose-500 disabled:opacity-60"
             >
               {busy ? "Destroying…" : "Destroy now"}
             </button>

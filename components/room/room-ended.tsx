@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useRef } from "react";
 import type { ConnectionStatus } from "@/lib/client/room-client";
+import { Icon, type IconName } from "../icons";
 
 type Ended = Extract<ConnectionStatus, { state: "ended" }>;
 
@@ -25,17 +26,11 @@ const COPY: Record<Ended["reason"], { title: string; body: string }> = {
   },
 };
 
-const CLOCK =
-  "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm.75 4a.75.75 0 0 0-1.5 0v4c0 .2.08.39.22.53l2.5 2.5a.75.75 0 1 0 1.06-1.06l-2.28-2.28V6Z";
-const TRASH =
-  "M8 2a1 1 0 0 0-1 1v1H4a1 1 0 0 0 0 2h12a1 1 0 1 0 0-2h-3V3a1 1 0 0 0-1-1H8Zm-3 6 .7 8.2A2 2 0 0 0 7.7 18h4.6a2 2 0 0 0 2-1.8L15 8H5Z";
-const ALERT =
-  "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm0 4a1 1 0 0 1 1 1v3.5a1 1 0 1 1-2 0V7a1 1 0 0 1 1-1Zm0 8.5a1.1 1.1 0 1 1 0-2.2 1.1 1.1 0 0 1 0 2.2Z";
-const ICONS: Record<Ended["reason"], string> = {
-  expired: CLOCK,
-  destroyed: TRASH,
-  room_not_found: ALERT,
-  unauthorized: ALERT,
+const ICONS: Record<Ended["reason"], IconName> = {
+  expired: "clock",
+  destroyed: "trash",
+  room_not_found: "alert",
+  unauthorized: "alert",
 };
 
 /** The end screen, shown over the (now read-only) conversation once the room ended. */
@@ -57,9 +52,7 @@ export function RoomEnded({ status }: { status: ConnectionStatus }) {
           aria-hidden="true"
           className="mx-auto mb-3 flex size-12 items-center justify-center rounded-full bg-orange-500/15 text-orange-300"
         >
-          <svg viewBox="0 0 20 20" className="size-6 fill-current">
-            <path fillRule="evenodd" clipRule="evenodd" d={ICONS[status.reason]} />
-          </svg>
+          <Icon name={ICONS[status.reason]} className="size-6" />
         </div>
         <h2 className="text-lg font-semibold text-zinc-50">{copy.title}</h2>
         <p className="mt-2 text-sm text-zinc-400">{copy.body}</p>
@@ -67,7 +60,7 @@ export function RoomEnded({ status }: { status: ConnectionStatus }) {
           ref={back}
           href="/"
           data-testid="back-to-lobby"
-          className="mt-5 inline-block rounded-lg bg-orange-500 px-4 py-2 text-sm font-semibold text-zinc-950 hover:bg-orange-400 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-300"
+          className="focus-ring mt-5 inline-block rounded-lg bg-orange-500 px-4 py-2 text-sm font-semibold text-zinc-950 hover:bg-orange-400"
         >
           Back to the lobby
         </Link>

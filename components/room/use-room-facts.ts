@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { z } from "zod";
 import type { RoomFacts } from "./private-room";
 
 const POLL_MS = 10_000;
@@ -15,13 +16,8 @@ export type LiveRoomFacts = {
   skewMs: number;
 };
 
-type RoomView = { expiresAt: number; ttl: number; capacity: number; members: number };
-
-function isRoomView(v: unknown): v is RoomView {
-  if (!v || typeof v !== "object") return false;
-  const o = v as Record<string, unknown>;
-  return ["expiresAt", "ttl", "capacity", "members"].every((k) => typeof o[k] === "number");
-}
+/** `GET /api/rooms/:id`. */
+const roomView = z.object({ expiresAt: z.number(), ttl: z.number(), capacity: z.number(), members: z.number() });
 
 function skewFrom(serverNow: number, clientNow: number): number {
   const skew = serverNow - clientNow;
@@ -63,8 +59,9 @@ export function useRoomFacts(
           signal: controller.signal,
         });
         if (!res.ok) return; // 404: the socket announces the end; other errors: try again next time
-        const body: unknown = await res.json();
-        if (!isRoomView(body)) return;
+        const parsed = roomView.safeParse(await res.json());
+        if (!parsed.success) return;
+        const body = parsed.data;
         const received = Date.now();
         setPolled({ expiresAt: body.expiresAt, capacity: body.capacity, members: body.members });
         // `ttl` is whole seconds left when the server answered: the server's clock was about

@@ -7,45 +7,16 @@
  *   node --import tsx --test tests/e2e/lobby.test.ts
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext } from "playwright-core";
-import { ROOT, startApp, type AppInstance } from "../helpers/app-server";
-import { launchBrowser } from "../helpers/browser";
+import { test } from "node:test";
+import { startApp } from "../helpers/app-server";
 import { LobbyPage } from "./pages/lobby-page";
+import { e2eSuite, SHOTS, type Device } from "./setup";
 
-const SHOTS = path.join(ROOT, "test-results");
+const e2e = e2eSuite();
 
-let browser: Browser | undefined;
-let app: AppInstance | undefined;
-const contexts: BrowserContext[] = [];
-
-before(async () => {
-  browser = await launchBrowser();
-  if (!browser) return;
-  mkdirSync(SHOTS, { recursive: true });
-  app = await startApp();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await app?.stop().catch(() => {});
-});
-
-async function newTab(kind: "desktop" | "phone", base: string): Promise<LobbyPage> {
-  const context = await browser!.newContext(
-    kind === "desktop"
-      ? { viewport: { width: 1280, height: 800 } }
-      : { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
-  );
-  contexts.push(context);
-  const lobby = await LobbyPage.open(context, base);
-  const errors: string[] = [];
-  lobby.page.on("pageerror", (e) => errors.push(String(e)));
-  (lobby as LobbyPage & { errors?: string[] }).errors = errors;
-  return lobby;
+async function newTab(device: Device, base: string): Promise<LobbyPage> {
+  return LobbyPage.open(await e2e.newContext(device), base);
 }
 
 async function countText(lobby: LobbyPage, text: string): Promise<number> {
@@ -53,8 +24,8 @@ async function countText(lobby: LobbyPage, text: string): Promise<number> {
 }
 
 test("two tabs chat in the lobby and survive a server restart", { timeout: 180_000 }, async (t) => {
-  if (!browser || !app) return t.skip("Chromium is not installed");
-  const base = app.url;
+  if (!e2e.browser || !e2e.app) return t.skip("Chromium is not installed");
+  const base = e2e.app.url;
   try {
     const a = await newTab("desktop", base);
     const b = await newTab("phone", base);
@@ -101,8 +72,8 @@ test("two tabs chat in the lobby and survive a server restart", { timeout: 180_0
     await b.screenshot(path.join(SHOTS, "lobby-phone.png"));
 
     // ---- the server restarts on the same port ----
-    const port = app.port;
-    await app.stop();
+    const port = e2e.app.port;
+    await e2e.app.stop();
     const badge = await a.waitForBadgeText(/Reconnecting/);
     assert.match(badge, /Reconnecting( in \d+ s)?…/);
 
@@ -111,7 +82,7 @@ test("two tabs chat in the lobby and survive a server restart", { timeout: 180_0
     await a.page.locator('[data-testid="pending-item"][data-status="sending"]').waitFor({ timeout: 5000 });
     await a.screenshot(path.join(SHOTS, "lobby-desktop-reconnecting.png"));
 
-    app = await startApp({ port });
+    e2e.app = await startApp({ port });
     await a.waitForState("connected", 45_000);
     await a.waitForMessage("Written while offline");
     await b.waitForState("connected", 45_000);
@@ -155,11 +126,9 @@ test("two tabs chat in the lobby and survive a server restart", { timeout: 180_0
     await a.page.getByTestId("new-messages-pill").click();
     await a.page.getByTestId("new-messages-pill").waitFor({ state: "detached", timeout: 5000 });
 
-    for (const tab of [a, b]) {
-      assert.deepEqual((tab as LobbyPage & { errors?: string[] }).errors, [], "no uncaught page errors");
-    }
+    assert.deepEqual(e2e.pageErrors, [], "no uncaught page errors");
   } catch (e) {
-    console.error("---- app output ----\n" + app?.output().slice(-4000));
+    console.error("---- app output ----\n" + e2e.app?.output().slice(-4000));
     throw e;
   }
 });

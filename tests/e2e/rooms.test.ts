@@ -9,47 +9,14 @@
  *   node --import tsx --test tests/e2e/rooms.test.ts
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ROOT, startApp, type AppInstance } from "../helpers/app-server";
-import { launchBrowser } from "../helpers/browser";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
 import { LobbyPage } from "./pages/lobby-page";
 import { RoomPage } from "./pages/room-page";
+import { e2eSuite, SHOTS } from "./setup";
 
-const SHOTS = path.join(ROOT, "test-results");
-
-let browser: Browser | undefined;
-let app: AppInstance | undefined;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-
-before(async () => {
-  browser = await launchBrowser();
-  if (!browser) return;
-  mkdirSync(SHOTS, { recursive: true });
-  app = await startApp();
-});
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await app?.stop().catch(() => {});
-});
-
-/** A separate browser (its own cookies and storage): a desktop window or a 375 px phone. */
-async function newBrowserContext(kind: "desktop" | "phone"): Promise<BrowserContext> {
-  const context = await browser!.newContext(
-    kind === "desktop"
-      ? { viewport: { width: 1280, height: 800 } }
-      : { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
-  );
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app!.url });
-  context.on("page", (p: Page) => p.on("pageerror", (e) => pageErrors.push(`${p.url()}: ${String(e)}`)));
-  contexts.push(context);
-  return context;
-}
+const e2e = e2eSuite();
 
 /** The page is at least as wide as the viewport: nothing sticks out sideways on a phone. */
 async function assertNoHorizontalOverflow(page: Page): Promise<void> {
@@ -61,11 +28,11 @@ async function assertNoHorizontalOverflow(page: Page): Promise<void> {
 }
 
 test("a private room: share, chat, full, destroy", { timeout: 180_000 }, async (t) => {
-  if (!browser || !app) return t.skip("Chromium is not installed");
-  const base = app.url;
+  if (!e2e.browser || !e2e.app) return t.skip("Chromium is not installed");
+  const base = e2e.app.url;
   try {
     // ---- A creates a room from the lobby (10 minutes, 2 seats) ----
-    const ctxA = await newBrowserContext("desktop");
+    const ctxA = await e2e.newContext("desktop");
     const lobbyA = await LobbyPage.open(ctxA, base);
     await lobbyA.join("Ada Lovelace");
     const a = await RoomPage.createFromLobby(lobbyA, { ttlLabel: "10 minutes", capacity: 2 });
@@ -99,7 +66,7 @@ test("a private room: share, chat, full, destroy", { timeout: 180_000 }, async (
     assert.match((await a.copyLinkButton.textContent()) ?? "", /Copied/);
 
     // ---- B, another browser on a phone, opens the link and picks a name ----
-    const ctxB = await newBrowserContext("phone");
+    const ctxB = await e2e.newContext("phone");
     const b = await RoomPage.openRoom(ctxB, base, link);
     await b.join("Grace Hopper");
     assert.equal(b.roomId(), roomId);
@@ -125,7 +92,7 @@ test("a private room: share, chat, full, destroy", { timeout: 180_000 }, async (
     await b.screenshot(path.join(SHOTS, "room-phone.png"));
 
     // ---- C, a third browser, finds the room full ----
-    const ctxC = await newBrowserContext("desktop");
+    const ctxC = await e2e.newContext("desktop");
     const c = await RoomPage.openRoom(ctxC, base, link);
     const fullText = await c.waitForLobbyError("room_full");
     assert.match(fullText, /This room is full/);
@@ -162,31 +129,31 @@ test("a private room: share, chat, full, destroy", { timeout: 180_000 }, async (
     await a.page.goto(link);
     assert.match(await a.waitForLobbyError("room_not_found"), /This room no longer exists/);
 
-    assert.deepEqual(pageErrors, [], "no uncaught page errors");
+    assert.deepEqual(e2e.pageErrors, [], "no uncaught page errors");
   } catch (e) {
-    console.error("---- app output ----\n" + app?.output().slice(-4000));
+    console.error("---- app output ----\n" + e2e.app?.output().slice(-4000));
     throw e;
   }
 });
 
 test("an unknown room sends the browser to the lobby", { timeout: 60_000 }, async (t) => {
-  if (!browser || !app) return t.skip("Chromium is not installed");
-  const ctx = await newBrowserContext("phone");
-  const page = await RoomPage.openRoom(ctx, app.url, `${app.url}/room/ZZZZZZZZZZZZZZZZZZZZZ`);
+  if (!e2e.browser || !e2e.app) return t.skip("Chromium is not installed");
+  const ctx = await e2e.newContext("phone");
+  const page = await RoomPage.openRoom(ctx, e2e.app.url, `${e2e.app.url}/room/ZZZZZZZZZZZZZZZZZZZZZ`);
   assert.match(await page.waitForLobbyError("room_not_found"), /This room no longer exists/);
   await assertNoHorizontalOverflow(page.page);
   await page.screenshot(path.join(SHOTS, "room-not-found-phone.png"));
-  assert.deepEqual(pageErrors, [], "no uncaught page errors");
+  assert.deepEqual(e2e.pageErrors, [], "no uncaught page errors");
 });
 
 test("a short-lived room turns urgent, then expires", { timeout: 90_000 }, async (t) => {
-  if (!browser || !app) return t.skip("Chromium is not installed");
-  const ctx = await newBrowserContext("desktop");
+  if (!e2e.browser || !e2e.app) return t.skip("Chromium is not installed");
+  const ctx = await e2e.newContext("desktop");
   // The context's request API shares the browser's cookie jar: the creator's seat cookie lands there.
-  const res = await ctx.request.post(`${app.url}/api/rooms`, { data: { ttlSeconds: 12, capacity: 3 } });
+  const res = await ctx.request.post(`${e2e.app.url}/api/rooms`, { data: { ttlSeconds: 12, capacity: 3 } });
   assert.equal(res.status(), 201);
   const { roomId } = (await res.json()) as { roomId: string };
-  const room = await RoomPage.openRoom(ctx, app.url, `${app.url}/room/${roomId}`);
+  const room = await RoomPage.openRoom(ctx, e2e.app.url, `${e2e.app.url}/room/${roomId}`);
   await room.join("Short Lived");
   await room.waitForSeats(1, 3);
   await room.page.locator('[data-testid="countdown"][data-urgent="true"]').waitFor({ timeout: 5000 });
@@ -194,5 +161,5 @@ test("a short-lived room turns urgent, then expires", { timeout: 90_000 }, async
   await room.screenshot(path.join(SHOTS, "room-urgent.png"));
   await room.waitForEnded("This room expired — it self-destructed as planned", 20_000);
   await room.screenshot(path.join(SHOTS, "room-expired.png"));
-  assert.deepEqual(pageErrors, [], "no uncaught page errors");
+  assert.deepEqual(e2e.pageErrors, [], "no uncaught page errors");
 });
