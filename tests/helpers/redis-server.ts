@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createConnection } from "node:net";
-import { freePort, sleep } from "./ports";
+import { freePort } from "./ports";
+import { sleep } from "./wait";
 import { findBinary, inCI } from "./skip";
 
 /** A real redis-server owned by the test, on a free port, keeping nothing on disk. */
@@ -40,25 +41,20 @@ export async function startRedis(): Promise<RedisServer | undefined> {
       ? Promise.resolve()
       : new Promise<void>((r) => p.once("exit", () => r()));
 
-  const stop = async () => {
+  const halt = async (signal: NodeJS.Signals) => {
     if (!proc) return;
     const p = proc;
     proc = undefined;
-    p.kill("SIGTERM");
+    p.kill(signal);
     await exited(p);
   };
+  const stop = () => halt("SIGTERM");
   await launch();
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     stop,
-    async kill9() {
-      if (!proc) return;
-      const p = proc;
-      proc = undefined;
-      p.kill("SIGKILL");
-      await exited(p);
-    },
+    kill9: () => halt("SIGKILL"),
     async restart() {
       await stop();
       await launch();

@@ -1,6 +1,7 @@
 import WebSocket from "ws";
 import { parseServerFrame, type ClientFrameInput, type ServerFrame, type ServerFrameOf } from "../../lib/protocol";
 
+type JoinSpec = { room?: string; clientId: string; name?: string; since?: string };
 type Waiter = { match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void };
 
 /**
@@ -49,21 +50,25 @@ export class TestClient {
   }
 
   /** Connects and joins; resolves once the history frame arrived. */
-  static async join(
+  static async join(url: string, join: JoinSpec, opts: { cookie?: string } = {}): Promise<TestClient> {
+    return (await TestClient.joinWithHistory(url, join, opts)).client;
+  }
+
+  /** Connects and joins; resolves with the client and the history frame it was sent. */
+  static async joinWithHistory(
     url: string,
-    join: { room?: string; clientId: string; name?: string; since?: string },
+    join: JoinSpec,
     opts: { cookie?: string } = {},
-  ): Promise<TestClient> {
-    const c = await TestClient.connect(url, opts);
-    c.send({
+  ): Promise<{ client: TestClient; history: ServerFrameOf<"history"> }> {
+    const client = await TestClient.connect(url, opts);
+    client.send({
       type: "join",
       room: join.room ?? "lobby",
       clientId: join.clientId,
       name: join.name ?? join.clientId,
       ...(join.since ? { since: join.since } : {}),
     });
-    await c.next("history");
-    return c;
+    return { client, history: await client.next("history") };
   }
 
   send(frame: ClientFrameInput | Record<string, unknown>): void {
@@ -115,6 +120,18 @@ export class TestClient {
       }, timeoutMs);
       this.waiters.add(waiter);
     });
+  }
+
+  /**
+   * Resolves once the server answered a ping sent now (with no other ping in flight): whatever it
+   * had written to this socket before it read the ping has arrived. The server answers pings at
+   * once, not behind the connection's queued frames, so this orders against frames already sent,
+   * not against the handling of this connection's earlier messages.
+   */
+  async sync(timeoutMs = 5000): Promise<void> {
+    const from = this.frames.length;
+    this.send({ type: "ping" });
+    await this.waitFor((f) => f.type === "pong", timeoutMs, "the pong", from);
   }
 
   /** Live chat messages received (excluding history), in arrival order. */

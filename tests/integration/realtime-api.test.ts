@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startApp, type AppInstance } from "../helpers/app-server";
 import { Browser } from "../helpers/http";
-import { eventually } from "../helpers/ports";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
+import { createRoom } from "../helpers/rooms";
 import { skipUnless } from "../helpers/skip";
+import { collect, eventually, within } from "../helpers/wait";
 import { TestClient } from "../helpers/ws-client";
-import type { RealtimeEvent } from "../../lib/realtime";
 
 /**
  * The typed server API, called from "server code" in this test process, which is itself a Flare
@@ -59,7 +59,7 @@ describe(
     });
 
     it("history pages by limit, start and end", async () => {
-      const room = (await new Browser(app.url).post("/api/rooms")).body.roomId as string;
+      const room = (await createRoom(new Browser(app.url))).roomId;
       const ch = realtime.channel(room);
       const ids: string[] = [];
       for (let i = 0; i < 7; i++) ids.push((await ch.emit("message", { name: "Pager", text: `p${i}` })).id);
@@ -84,14 +84,15 @@ describe(
 
     it("subscribe yields history, then live events from other instances, and ends on abort", async () => {
       const browser = new Browser(app.url);
-      const room = (await browser.post("/api/rooms", { capacity: 3 })).body.roomId as string;
+      const room = (await createRoom(browser, { capacity: 3 })).roomId;
       const first = await realtime.channel(room).emit("message", { name: "Bot", text: "before subscribing" });
       const ctrl = new AbortController();
-      const events = await realtime.channel(room).subscribe({ history: true, signal: ctrl.signal });
-      const got: RealtimeEvent[] = [];
-      const done = (async () => {
-        for await (const e of events) got.push(e);
-      })();
+      const { items: got, done } = collect(
+        await realtime.channel(room).subscribe({ history: true, signal: ctrl.signal }),
+      );
+      // A subscriber that stays: what reaches it after the abort would have reached the first one too.
+      const stays = new AbortController();
+      const witness = collect(await realtime.channel(room).subscribe({ signal: stays.signal }));
       const person = await TestClient.join(app.wsUrl, { room, clientId: "person" }, { cookie: browser.cookieHeader() });
       person.send({ type: "message", text: "from a socket on the app instance", nonce: "s1" });
       const ack = await person.next("ack");
@@ -109,31 +110,27 @@ describe(
       assert.equal(messages[0], first.id, "history first");
       assert.ok(messages.indexOf(ack.id) > 0);
       ctrl.abort();
-      await Promise.race([
-        done,
-        new Promise((_, reject) => setTimeout(() => reject(new Error("iterator did not end on abort")), 2000)),
-      ]);
+      await within(done, 2000, "the iterator to end on abort");
       const after = got.length;
       person.send({ type: "message", text: "after abort", nonce: "s2" });
-      await person.next("ack");
-      await new Promise((r) => setTimeout(r, 300));
+      const late = await person.next("ack");
+      await eventually(
+        () => witness.items.some((e) => e.type === "message" && e.message.id === late.id),
+        3000,
+        "the message after the abort at the subscriber that stays",
+      );
       assert.equal(got.length, after, "nothing after abort");
+      stays.abort();
+      await within(witness.done, 2000, "the second iterator to end on abort");
       await person.close();
     });
 
     it("a subscriber sees the room end on another instance's destroy", async () => {
       const browser = new Browser(app.url);
-      const room = (await browser.post("/api/rooms")).body.roomId as string;
-      const events = await realtime.channel(room).subscribe();
-      const got: RealtimeEvent[] = [];
-      const done = (async () => {
-        for await (const e of events) got.push(e);
-      })();
+      const room = (await createRoom(browser)).roomId;
+      const { items: got, done } = collect(await realtime.channel(room).subscribe());
       assert.equal((await browser.delete(`/api/rooms/${room}`)).status, 204);
-      await Promise.race([
-        done,
-        new Promise((_, reject) => setTimeout(() => reject(new Error("no end after destroy")), 3000)),
-      ]);
+      await within(done, 3000, "the end after destroy");
       assert.deepEqual(got.at(-1), { type: "destroyed", room, reason: "destroyed" });
     });
   },

@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { Browser } from "../helpers/http";
+import { createRoom } from "../helpers/rooms";
 import { forEachTopology } from "../helpers/topology";
 
 forEachTopology("Rooms HTTP API", (t) => {
-  const create = async (b: Browser, body: unknown = {}) => {
-    const res = await b.post("/api/rooms", body);
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-    return res.body as { roomId: string; expiresAt: number; capacity: number };
-  };
-
   it("POST /api/rooms creates a room with defaults and seats the creator with a proper cookie", async () => {
     const a = new Browser(t.http(0));
     const before = Date.now();
-    const room = await create(a);
+    const room = await createRoom(a);
     assert.match(room.roomId, /^[A-Za-z0-9_-]{21,}$/);
     assert.equal(room.capacity, 2);
     assert.ok(Math.abs(room.expiresAt - (before + 600_000)) < 5000);
@@ -55,13 +50,13 @@ forEachTopology("Rooms HTTP API", (t) => {
     const huge = await a.post("/api/rooms", { pad: "x".repeat(20_000) });
     assert.equal(huge.status, 413);
     assert.equal(huge.body.error.code, "too_large");
-    const edge = await create(a, { ttlSeconds: 10, capacity: 50 });
+    const edge = await createRoom(a, { ttlSeconds: 10, capacity: 50 });
     assert.equal(edge.capacity, 50);
   });
 
   it("join: idempotent for a seat holder, 409 when full, 404 for an unknown room", async () => {
     const a = new Browser(t.http(0));
-    const room = await create(a);
+    const room = await createRoom(a);
     const again = await a.post(`/api/rooms/${room.roomId}/join`);
     assert.equal(again.status, 200);
     assert.equal(again.body.members, 1);
@@ -85,7 +80,7 @@ forEachTopology("Rooms HTTP API", (t) => {
 
   it("50 concurrent joins from 50 browsers over the instances seat exactly the free seats", async () => {
     const a = new Browser(t.http(0));
-    const room = await create(a, { capacity: 2 });
+    const room = await createRoom(a, { capacity: 2 });
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => new Browser(t.http(i)).post(`/api/rooms/${room.roomId}/join`)),
     );
@@ -96,7 +91,7 @@ forEachTopology("Rooms HTTP API", (t) => {
 
   it("GET /api/rooms/:id tells expiry, ttl, capacity, members and who is online; 404 otherwise", async () => {
     const a = new Browser(t.http(0));
-    const room = await create(a, { ttlSeconds: 120, capacity: 3 });
+    const room = await createRoom(a, { ttlSeconds: 120, capacity: 3 });
     const info = await new Browser(t.http(1)).get(`/api/rooms/${room.roomId}`);
     assert.equal(info.status, 200);
     assert.deepEqual(Object.keys(info.body).sort(), ["capacity", "expiresAt", "members", "online", "roomId", "ttl"]);
@@ -108,7 +103,7 @@ forEachTopology("Rooms HTTP API", (t) => {
 
   it("messages: seat holders post and list with limit/start/end; others get 401, unknown rooms 404", async () => {
     const a = new Browser(t.http(0));
-    const room = await create(a);
+    const room = await createRoom(a);
     const path = `/api/rooms/${room.roomId}/messages`;
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -178,7 +173,7 @@ forEachTopology("Rooms HTTP API", (t) => {
 
   it("DELETE: 401 without a seat, 204 for a seat holder, then 404; 403 for the lobby", async () => {
     const a = new Browser(t.http(0));
-    const room = await create(a);
+    const room = await createRoom(a);
     assert.equal((await new Browser(t.http(1)).delete(`/api/rooms/${room.roomId}`)).status, 401);
     assert.equal((await a.delete(`/api/rooms/${room.roomId}`, t.http(1))).status, 204);
     assert.equal((await a.get(`/api/rooms/${room.roomId}`)).status, 404);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { Browser } from "../helpers/http";
-import { eventually, sleep } from "../helpers/ports";
+import { createRoom, seatedBrowser } from "../helpers/rooms";
+import { eventually, sleep } from "../helpers/wait";
 import { forEachTopology } from "../helpers/topology";
 import { TestClient } from "../helpers/ws-client";
 
@@ -11,14 +12,8 @@ forEachTopology(
   "Scale-out through Redis",
   (t) => {
     it("clients on 3 instances see identical id sequences for 2 senders x 50 interleaved messages", async () => {
-      const room = (await new Browser(t.http(0)).post("/api/rooms", { capacity: 10 })).body.roomId as string;
-      const browsers = await Promise.all(
-        [0, 1, 2, 3, 4, 5].map(async (i) => {
-          const b = new Browser(t.http(i));
-          await b.post(`/api/rooms/${room}/join`);
-          return b;
-        }),
-      );
+      const room = (await createRoom(new Browser(t.http(0)), { capacity: 10 })).roomId;
+      const browsers = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => seatedBrowser(t.http(i), room)));
       const clients = await Promise.all(
         browsers.map((b, i) => TestClient.join(t.ws(i), { room, clientId: `seq-${i}` }, { cookie: b.cookieHeader() })),
       );
@@ -43,9 +38,8 @@ forEachTopology(
       const keepReaderBusy = await TestClient.join(t.ws(1), { clientId: "idle-watcher" });
       for (let i = 0; i < 20; i++) {
         const a = new Browser(t.http(0));
-        const room = (await a.post("/api/rooms")).body.roomId as string;
-        const b = new Browser(t.http(1));
-        await b.post(`/api/rooms/${room}/join`);
+        const room = (await createRoom(a)).roomId;
+        const b = await seatedBrowser(t.http(1), room);
         const ca = await TestClient.join(t.ws(0), { room, clientId: `fa${i}` }, { cookie: a.cookieHeader() });
         const cb = await TestClient.join(t.ws(1), { room, clientId: `fb${i}` }, { cookie: b.cookieHeader() });
         const sent = Date.now();
@@ -74,9 +68,11 @@ forEachTopology(
         sender.send({ type: "message", text: `missed ${i}`, nonce: `r${i}` });
         missed.push((await sender.next("ack")).id);
       }
-      const back = await TestClient.connect(t.ws(1));
-      back.send({ type: "join", room: "lobby", clientId: "resume-reader", name: "R", since: seen });
-      const h = await back.next("history");
+      const { client: back, history: h } = await TestClient.joinWithHistory(t.ws(1), {
+        clientId: "resume-reader",
+        name: "R",
+        since: seen,
+      });
       assert.equal(h.reset, false);
       assert.deepEqual(
         h.messages.filter((m) => m.clientId === "resume-sender").map((m) => m.id),
@@ -97,9 +93,7 @@ forEachTopology(
       for (const f of await Promise.all([sender.closed])) assert.equal(f.code, 1001);
       assert.equal(await stopping, 0);
       for (const f of sender.frames) if (f.type === "ack") acked.push(f.id);
-      const resumed = await TestClient.connect(t.ws(1));
-      resumed.send({ type: "join", room: "lobby", clientId: "term-sender", name: "T", since: acked[0] ?? "1-0" });
-      await resumed.next("history");
+      const resumed = await TestClient.join(t.ws(1), { clientId: "term-sender", name: "T", since: acked[0] ?? "1-0" });
       // Resend what was not acknowledged, with the same nonces: nothing lost, nothing doubled.
       const unacked = Array.from({ length: 10 }, (_, i) => `t${i}`).filter(
         (n) => !sender.frames.some((f) => f.type === "ack" && f.nonce === n),
@@ -145,6 +139,8 @@ forEachTopology(
     it("kill -9 of redis under load, restarted empty: every message gets ack or unavailable, chat and health recover", async () => {
       const a = await TestClient.join(t.ws(0), { clientId: "fault-a" });
       const b = await TestClient.join(t.ws(1), { clientId: "fault-b" });
+      // The join's own history (no since) has reset:true too; only what comes after counts.
+      const bJoined = b.frames.length;
       const nonces: string[] = [];
       let n = 0;
       const load = setInterval(() => {
@@ -153,14 +149,30 @@ forEachTopology(
         nonces.push(nonce);
         a.send({ type: "message", text: nonce, nonce });
       }, 150);
-      await sleep(600);
+      await eventually(() => a.frames.filter((f) => f.type === "ack").length >= 3, 5000, "the load to flow");
       await t.redis!.kill9();
-      await sleep(1500);
-      const down = await fetch(`${t.http(0)}/api/health`);
+      await eventually(
+        () => a.errors().some((e) => e.code === "unavailable"),
+        10_000,
+        "a message refused while Redis is down",
+      );
+      const down = await eventually(
+        async () => {
+          const res = await fetch(`${t.http(0)}/api/health`);
+          return res.status === 503 && res;
+        },
+        5000,
+        "health to notice Redis is down",
+      );
       assert.equal(down.status, 503);
       assert.deepEqual(await down.json().then((j: any) => [j.status, j.redis]), ["degraded", "down"]);
       await t.redis!.restart();
-      await sleep(1000);
+      // The load keeps going until the instance it writes to is back on Redis.
+      await eventually(
+        async () => (await fetch(`${t.http(0)}/api/health`)).status === 200,
+        10_000,
+        "instance 0 back on Redis",
+      );
       clearInterval(load);
       const answered = (nonce: string) =>
         a.frames.some(
@@ -193,7 +205,7 @@ forEachTopology(
         "health back to 200",
       );
       // Clients still connected were told to start over: a history with reset:true.
-      if (b.ws.readyState === b.ws.OPEN) await b.waitFor((f) => f.type === "history" && f.reset, 10_000);
+      await b.waitFor((f) => f.type === "history" && f.reset, 10_000, "a history with reset:true", bJoined);
       await Promise.all([a.close(), b.close()]);
     });
   },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { compareIds } from "../../lib/protocol";
-import { eventually, sleep } from "../helpers/ports";
+import { eventually, sleep } from "../helpers/wait";
 import { forEachTopology } from "../helpers/topology";
 import { TestClient } from "../helpers/ws-client";
 
@@ -31,13 +31,16 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
       c.frames.slice(0, 3).map((f) => f.type),
       ["joined", "history", "presence"],
     );
-    await sleep(300);
+    // A later change to the set: once c has it, the refresh c's own join scheduled has run.
+    const probeId = cid("probe");
+    const probe = await TestClient.join(t.ws(), { clientId: probeId });
+    await c.waitFor((f) => f.type === "presence" && f.users.some((u) => u.clientId === probeId));
     const sets = c.frames.filter((f) => f.type === "presence").map((f) => JSON.stringify(f));
     assert.ok(
       sets.every((s, i) => i === 0 || s !== sets[i - 1]),
       "an unchanged presence set is not sent again",
     );
-    await c.close();
+    await Promise.all([c.close(), probe.close()]);
   });
 
   it("stores trimmed text, acks the nonce, and delivers to every connection in id order", async () => {
@@ -70,7 +73,10 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
     const a2 = await TestClient.join(t.ws(1), { clientId: id });
     a2.send({ type: "message", text: "once", nonce: "same" });
     assert.equal((await a2.next("ack")).id, first.id);
-    await sleep(300);
+    // Messages arrive in id order: once a later one is here, a stored repeat would be too.
+    a.send({ type: "message", text: "later", nonce: "later" });
+    const later = await a.next("ack");
+    await a.waitFor((f) => f.type === "message" && f.message.id === later.id);
     assert.equal(a.messages((m) => m.nonce === "same" && m.clientId === id).length, 1);
     await Promise.all([a.close(), a2.close()]);
   });
@@ -83,7 +89,9 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
     a.send({ type: "typing" });
     const typing = await b.waitFor((f) => f.type === "typing" && f.clientId === me);
     assert.deepEqual(typing, { type: "typing", room: "lobby", clientId: me, name: "Typer" });
-    await sleep(300);
+    // Every instance relays a typing to all its sockets at once, so by the time b has it, it was
+    // written to a and a2 too if it was going to be; a pong on each comes after that.
+    await Promise.all([a.sync(), a2.sync()]);
     assert.equal(
       a.frames.some((f) => f.type === "typing" && f.clientId === me),
       false,
@@ -248,6 +256,7 @@ forEachTopology("WebSocket contract (lobby)", (t) => {
     assert.ok(joined.type === "message" && joined.message.system === true);
     const tab2 = await TestClient.join(t.ws(1), { clientId: id, name: "Sys" });
     await tab1.close();
+    // Nothing is sent when one of two tabs closes: give the server a moment to handle it first.
     await sleep(300);
     await tab2.close();
     const started = Date.now();

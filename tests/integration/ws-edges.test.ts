@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
 import { startApp, type AppInstance } from "../helpers/app-server";
-import { sleep } from "../helpers/ports";
+import { sleep, within } from "../helpers/wait";
 import { TestClient } from "../helpers/ws-client";
 
 /** What happens around the frames: the upgrade itself, health, slow consumers and shutdown. */
@@ -72,12 +72,13 @@ describe("WebSocket upgrade, health and lifecycle [memory]", () => {
     const deadline = Date.now() + 90_000;
     while (!cut && Date.now() < deadline && slow.ws.readyState === WebSocket.OPEN) {
       for (let i = 0; i < 10_000; i++) slow.ws.send('{"type":"ping"}');
+      // Polls the client's own send buffer; the flood resumes as soon as it has drained.
       while (!cut && slow.ws.bufferedAmount > 1024 * 1024 && Date.now() < deadline) await sleep(5);
       await new Promise((r) => setImmediate(r)); // let the observer's frames in
     }
     await gone;
     raw.resume();
-    const closed = await Promise.race([slow.closed, sleep(10_000).then(() => ({ code: -1, reason: "timeout" }))]);
+    const closed = await within(slow.closed, 10_000, "the slow client's close");
     assert.equal(closed.code, 4008);
     await observer.close();
   });
