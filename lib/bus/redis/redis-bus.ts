@@ -44,7 +44,7 @@ export type RedisBusOptions = {
 
 /**
  * The Bus over Redis streams: rooms shared by every instance. See lib/redis/keys.ts for the data
- * layout and lib/redis/scripts.ts for the atomic writes; reader.ts delivers the live feed.
+ * layout and lib/redis/scripts/ for the atomic writes; reader/stream-reader.ts tails the streams.
  */
 export class RedisBus implements Bus {
   readonly instanceId: string;
