@@ -13,6 +13,3 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-// tests/integration/redis-bus.test.ts still imports these from here.
-export { eventually, sleep } from "./wait";

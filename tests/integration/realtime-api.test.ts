@@ -28,8 +28,8 @@ describe(
       ({ realtime } = await import("../../lib/realtime"));
     });
     after(async () => {
-      const { existingInstance } = await import("../../lib/instance");
-      await existingInstance()?.hub.shutdown(1000);
+      const { shutdownInstance } = await import("../../lib/instance");
+      await shutdownInstance(1000);
       await app.kill();
       await redis?.stop();
     });

@@ -7,7 +7,7 @@ import { compareIds } from "../../lib/protocol";
 import { allRoomKeys, roomKeys } from "../../lib/redis/keys";
 import { LOBBY_TTL_MS } from "../../lib/redis/scripts/prelude";
 import { follow, recorder } from "../helpers/feed-recorder";
-import { eventually, sleep } from "../helpers/ports";
+import { eventually, sleep } from "../helpers/wait";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 
 /** Bus-level tests against a real redis-server: two RedisBus objects are two instances. */
