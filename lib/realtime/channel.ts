@@ -1,6 +1,6 @@
-import { z } from "zod";
 import type { Bus } from "../bus/types";
-import { type ErrorCode, FlareError, isMessageId, LOBBY, type Message, ROOM_RETAINS } from "../protocol";
+import { FlareError, isMessageId, LOBBY, type Message, ROOM_RETAINS } from "../protocol";
+import { invalidInput } from "../protocol/zod-issue";
 import type { Hub } from "../hub/hub";
 import type { RoomService } from "../rooms/service";
 import { emitSchemas, SERVER_CLIENT_ID, type EmitEvent, type EmitInput } from "./schema";
@@ -26,7 +26,7 @@ export class Channel {
 
   async emit<E extends EmitEvent>(event: E, data: EmitInput<E>): Promise<Message> {
     const parsed = emitSchemas[event].safeParse(data);
-    if (!parsed.success) throw invalid(parsed.error);
+    if (!parsed.success) throw invalidInput(parsed.error);
     await this.requireRoom();
     const { name, text, clientId, nonce } = parsed.data;
     const { message } = await this.deps.bus.append({
@@ -67,11 +67,4 @@ export class Channel {
   private async requireRoom(): Promise<{ expiresAt: number } | undefined> {
     if (this.roomId !== LOBBY) return this.deps.rooms.get(this.roomId);
   }
-}
-
-function invalid(error: z.ZodError): FlareError {
-  const issue = error.issues[0];
-  const custom = issue && "params" in issue ? (issue.params as { code?: ErrorCode } | undefined)?.code : undefined;
-  const field = issue?.path.join(".") ?? "body";
-  return new FlareError(custom ?? "bad_request", `${field}: ${issue?.message ?? "invalid"}`);
 }
