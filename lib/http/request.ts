@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { FlareError } from "../protocol";
 import { invalidInput } from "../protocol/zod-issue";
-import { seatTokens } from "../rooms/seat-cookie";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -35,10 +34,6 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
 
 export function queryObject(req: Request): Record<string, string> {
   return Object.fromEntries(new URL(req.url).searchParams);
-}
-
-export function seatToken(req: Request, roomId: string): string | undefined {
-  return seatTokens(req.headers.get("cookie")).get(roomId);
 }
 
 /** HTTPS as the browser sees it (behind Vercel or a proxy: x-forwarded-proto). */

@@ -1,8 +1,9 @@
+import { NextResponse } from "next/server";
 import { roomCreation } from "@/lib/http/limits";
 import { clientAddress, isHttps, readBody } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { seatCookie } from "@/lib/rooms/seat-cookie";
+import { setSeatCookie } from "@/lib/rooms/seat-cookie";
 import { createRoomBody } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -12,8 +13,10 @@ export const POST = route(async (req) => {
   roomCreation.take(clientAddress(req));
   const body = await readBody(req, createRoomBody);
   const { room, token } = await instance().rooms.create(body);
-  return Response.json(
+  const res = NextResponse.json(
     { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity },
-    { status: 201, headers: { "Set-Cookie": seatCookie(room.roomId, token, room.expiresAt, isHttps(req)) } },
+    { status: 201 },
   );
+  setSeatCookie(res.cookies, room, token, isHttps(req));
+  return res;
 });

@@ -18,7 +18,7 @@ export const GET = route(async (req) => {
   }
   const hub = getHub();
   if (!hub.accepting) return jsonError(503, "unavailable", "This instance is shutting down.");
-  const seats = seatTokens(req.headers.get("cookie"));
+  const seats = seatTokens(req.cookies);
   // No await between the upgrade and hub.accept: the client's first frame must find its listener.
   return experimental_upgradeWebSocket((ws) => void hub.accept(ws, { seats }), { maxPayload: MAX_FRAME_BYTES });
 });

@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { seatToken } from "@/lib/http/request";
+import { seatToken } from "@/lib/rooms/seat-cookie";
 import { roomParams } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -23,6 +23,6 @@ export const GET = route({ params: roomParams }, async (_req, { params: { id } }
 
 /** "Destroy now": a seat holder ends the room for everyone, on every instance. */
 export const DELETE = route({ params: roomParams }, async (req, { params: { id } }) => {
-  await instance().rooms.destroy(id, seatToken(req, id));
+  await instance().rooms.destroy(id, seatToken(req.cookies, id));
   return new Response(null, { status: 204 });
 });

@@ -1,8 +1,9 @@
-import { queryObject, seatToken, validate } from "@/lib/http/request";
+import { queryObject, validate } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { sseResponse } from "@/lib/http/sse";
 import { instance } from "@/lib/instance";
 import { realtime } from "@/lib/realtime";
+import { seatToken } from "@/lib/rooms/seat-cookie";
 import { roomParams } from "../schema";
 import { eventsQuery } from "./schema";
 
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
  * with the newest 50 messages. `event: reset` means the client should drop what it had.
  */
 export const GET = route({ params: roomParams }, async (req, { params: { id } }) => {
-  await instance().rooms.requireSeat(id, seatToken(req, id));
+  await instance().rooms.requireSeat(id, seatToken(req.cookies, id));
   const lastEventId = req.headers.get("last-event-id");
   const { since } = validate(eventsQuery, { ...queryObject(req), ...(lastEventId ? { since: lastEventId } : {}) });
   const events = await realtime.channel(id).subscribe({ history: { since }, signal: req.signal });

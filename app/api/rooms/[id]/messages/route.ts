@@ -1,8 +1,9 @@
 import { messagePosts } from "@/lib/http/limits";
-import { clientAddress, queryObject, readBody, seatToken, validate } from "@/lib/http/request";
+import { clientAddress, queryObject, readBody, validate } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
 import { realtime } from "@/lib/realtime";
+import { seatToken } from "@/lib/rooms/seat-cookie";
 import { roomParams } from "../schema";
 import { listQuery, postBody } from "./schema";
 
@@ -10,14 +11,14 @@ export const dynamic = "force-dynamic";
 
 /** A room's messages, oldest first (seat holders; anyone for the lobby). */
 export const GET = route({ params: roomParams }, async (req, { params: { id } }) => {
-  await instance().rooms.requireSeat(id, seatToken(req, id));
+  await instance().rooms.requireSeat(id, seatToken(req.cookies, id));
   const messages = await realtime.channel(id).history(validate(listQuery, queryObject(req)));
   return Response.json({ messages }, { headers: { "Cache-Control": "no-store" } });
 });
 
 /** Posts a message, delivered live to every connection in the room on every instance. */
 export const POST = route({ params: roomParams }, async (req, { params: { id } }) => {
-  await instance().rooms.requireSeat(id, seatToken(req, id));
+  await instance().rooms.requireSeat(id, seatToken(req.cookies, id));
   messagePosts.take(`${clientAddress(req)} ${id}`);
   const message = await realtime.channel(id).emit("message", await readBody(req, postBody));
   return Response.json({ message }, { status: 201 });
