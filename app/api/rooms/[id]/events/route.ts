@@ -1,9 +1,7 @@
 import { queryObject, validate } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
+import { seatedChannel } from "@/lib/http/seated-channel";
 import { sseResponse } from "@/lib/http/sse";
-import { instance } from "@/lib/instance";
-import { realtime } from "@/lib/realtime";
-import { seatToken } from "@/lib/rooms/seat-cookie";
 import { roomParams } from "../schema";
 import { eventsQuery } from "./schema";
 
@@ -15,10 +13,10 @@ export const dynamic = "force-dynamic";
  * with the newest 50 messages. `event: reset` means the client should drop what it had.
  */
 export const GET = route({ params: roomParams }, async (req, { params: { id } }) => {
-  await instance().rooms.requireSeat(id, seatToken(req.cookies, id));
+  const channel = await seatedChannel(req, id);
   const lastEventId = req.headers.get("last-event-id");
   const { since } = validate(eventsQuery, { ...queryObject(req), ...(lastEventId ? { since: lastEventId } : {}) });
-  const events = await realtime.channel(id).subscribe({ history: { since }, signal: req.signal });
+  const events = await channel.subscribe({ history: { since }, signal: req.signal });
   const preamble = events.reset && since ? "event: reset\ndata: {}\n\n" : "";
   return sseResponse(events, { preamble });
 });

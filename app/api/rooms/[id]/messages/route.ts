@@ -1,9 +1,7 @@
 import { messagePosts } from "@/lib/http/limits";
 import { clientAddress, queryObject, readBody, validate } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
-import { instance } from "@/lib/instance";
-import { realtime } from "@/lib/realtime";
-import { seatToken } from "@/lib/rooms/seat-cookie";
+import { seatedChannel } from "@/lib/http/seated-channel";
 import { roomParams } from "../schema";
 import { listQuery, postBody } from "./schema";
 
@@ -11,15 +9,15 @@ export const dynamic = "force-dynamic";
 
 /** A room's messages, oldest first (seat holders; anyone for the lobby). */
 export const GET = route({ params: roomParams }, async (req, { params: { id } }) => {
-  await instance().rooms.requireSeat(id, seatToken(req.cookies, id));
-  const messages = await realtime.channel(id).history(validate(listQuery, queryObject(req)));
+  const channel = await seatedChannel(req, id);
+  const messages = await channel.history(validate(listQuery, queryObject(req)));
   return Response.json({ messages }, { headers: { "Cache-Control": "no-store" } });
 });
 
 /** Posts a message, delivered live to every connection in the room on every instance. */
 export const POST = route({ params: roomParams }, async (req, { params: { id } }) => {
-  await instance().rooms.requireSeat(id, seatToken(req.cookies, id));
+  const channel = await seatedChannel(req, id);
   messagePosts.take(`${clientAddress(req)} ${id}`);
-  const message = await realtime.channel(id).emit("message", await readBody(req, postBody));
+  const message = await channel.emit("message", await readBody(req, postBody));
   return Response.json({ message }, { status: 201 });
 });
