@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isFlareError } from "@/lib/protocol";
-import { isHttps, seatToken } from "@/lib/http/request";
+import { isHttps } from "@/lib/http/request";
 import { instance } from "@/lib/instance";
-import { seatCookie } from "@/lib/rooms/seat-cookie";
+import { seatToken, setSeatCookie } from "@/lib/rooms/seat-cookie";
 
 /**
  * `/room/:id` claims a seat for this browser before the page renders: the same idempotent claim
@@ -19,9 +19,9 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
 
   try {
     const id = decodeURIComponent(req.nextUrl.pathname.slice("/room/".length));
-    const { room, token } = await instance().rooms.claimSeat(id, seatToken(req, id));
+    const { room, token } = await instance().rooms.claimSeat(id, seatToken(req.cookies, id));
     const res = NextResponse.next();
-    res.headers.append("Set-Cookie", seatCookie(room.roomId, token, room.expiresAt, isHttps(req)));
+    setSeatCookie(res.cookies, room, token, isHttps(req));
     res.headers.set("Cache-Control", "private, no-store");
     return res;
   } catch (e) {

@@ -1,9 +1,13 @@
 import { FlareError } from "../protocol";
 import { TokenBucket } from "../hub/rate-limit";
 
+/** Past this many keys, a take first forgets the idle ones. */
+const SWEEP_ABOVE = 10_000;
+
 /**
  * Per-key token buckets for the HTTP API (per instance; a deployment with N instances allows up
- * to N times as much). Idle buckets are forgotten.
+ * to N times as much). Idle buckets are forgotten: a bucket idle long enough to refill completely
+ * is no different from a new one.
  */
 export class KeyedRateLimit {
   private readonly buckets = new Map<string, { bucket: TokenBucket; used: number }>();
@@ -13,10 +17,14 @@ export class KeyedRateLimit {
     private readonly burst: number,
   ) {}
 
+  /** Keys with a bucket. */
+  get size(): number {
+    return this.buckets.size;
+  }
+
   /** Throws 429 `rate_limited` when `key` is over its budget. */
-  take(key: string): void {
-    const now = Date.now();
-    if (this.buckets.size > 10_000) this.sweep(now);
+  take(key: string, now = Date.now()): void {
+    if (this.buckets.size > SWEEP_ABOVE) this.sweep(now);
     let entry = this.buckets.get(key);
     if (!entry) {
       entry = { bucket: new TokenBucket(this.perSecond, this.burst, now), used: now };

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { FlareError, type ErrorCode } from "../protocol";
-import { seatTokens } from "../rooms/seat-cookie";
+import { FlareError } from "../protocol";
+import { invalidInput } from "../protocol/zod-issue";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -29,18 +29,11 @@ export async function readBody<S extends z.ZodType>(req: Request, schema: S): Pr
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const params = issue && "params" in issue ? (issue.params as { code?: ErrorCode } | undefined) : undefined;
-  const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-  throw new FlareError(params?.code ?? "bad_request", `${where}${issue?.message ?? "invalid request"}`);
+  throw invalidInput(parsed.error);
 }
 
 export function queryObject(req: Request): Record<string, string> {
   return Object.fromEntries(new URL(req.url).searchParams);
-}
-
-export function seatToken(req: Request, roomId: string): string | undefined {
-  return seatTokens(req.headers.get("cookie")).get(roomId);
 }
 
 /** HTTPS as the browser sees it (behind Vercel or a proxy: x-forwarded-proto). */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { clientFrame, type ClientFrame } from "./client-frames";
 import { serverFrame, type ServerFrame } from "./server-frames";
 import { checkText } from "./text";
+import { issueMessage } from "./zod-issue";
 
 /**
  * The only place JSON from the wire is parsed. Every result is validated by a zod schema; callers
@@ -24,13 +25,6 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
     : undefined;
 }
 
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return "invalid frame";
-  const path = issue.path.join(".");
-  return path ? `${path}: ${issue.message}` : issue.message;
-}
-
 export function parseClientFrame(data: string): ClientParseResult {
   const obj = parseJsonObject(data);
   if (!obj) return { ok: false, code: "bad_frame", message: "Frames must be JSON objects." };
@@ -47,7 +41,7 @@ export function parseClientFrame(data: string): ClientParseResult {
       obj.text = text.text;
     }
     const parsed = clientFrame.safeParse(obj);
-    if (!parsed.success) return { ok: false, code: "bad_frame", message: describe(parsed.error), nonce };
+    if (!parsed.success) return { ok: false, code: "bad_frame", message: issueMessage(parsed.error), nonce };
     return { ok: true, frame: parsed.data };
   }
 
@@ -56,7 +50,7 @@ export function parseClientFrame(data: string): ClientParseResult {
     const message =
       typeof obj.type === "string" && !["join", "typing", "ping"].includes(obj.type)
         ? `Unknown frame type "${obj.type.slice(0, 40)}".`
-        : describe(parsed.error);
+        : issueMessage(parsed.error);
     return { ok: false, code: "bad_frame", message };
   }
   return { ok: true, frame: parsed.data };
@@ -69,7 +63,7 @@ export function parseServerFrame(data: string): ServerParseResult {
   const obj = parseJsonObject(data);
   if (!obj) return { ok: false, message: "not a JSON object" };
   const parsed = serverFrame.safeParse(obj);
-  return parsed.success ? { ok: true, frame: parsed.data } : { ok: false, message: describe(parsed.error) };
+  return parsed.success ? { ok: true, frame: parsed.data } : { ok: false, message: issueMessage(parsed.error) };
 }
 
 /** Parses a JSON payload stored by Flare itself (Redis stream fields) against a schema. */

@@ -1,8 +1,9 @@
-import { z } from "zod";
 import type { Bus } from "../bus/types";
-import { type ErrorCode, FlareError, isMessageId, LOBBY, type Message, ROOM_RETAINS } from "../protocol";
+import { FlareError, isMessageId, LOBBY, type Message, ROOM_RETAINS } from "../protocol";
+import { invalidInput } from "../protocol/zod-issue";
 import type { Hub } from "../hub/hub";
 import type { RoomService } from "../rooms/service";
+import type { RoomMeta } from "../rooms/types";
 import { emitSchemas, SERVER_CLIENT_ID, type EmitEvent, type EmitInput } from "./schema";
 import { Subscriber } from "./subscriber";
 
@@ -11,6 +12,13 @@ export type SubscribeOptions = {
   /** Replay messages first: after `since` when the room still holds it, else the newest `limit` (default 50). */
   history?: boolean | { since?: string; limit?: number };
   signal?: AbortSignal;
+};
+export type ChannelOptions = {
+  /**
+   * The room as the caller has just read it (an HTTP request's seat check): this channel then
+   * trusts it instead of reading it again. Only for a channel used within that request.
+   */
+  room?: RoomMeta | null;
 };
 
 /**
@@ -22,11 +30,12 @@ export class Channel {
   constructor(
     readonly roomId: string,
     private readonly deps: { bus: Bus; hub: Hub; rooms: RoomService },
+    private readonly opts: ChannelOptions = {},
   ) {}
 
   async emit<E extends EmitEvent>(event: E, data: EmitInput<E>): Promise<Message> {
     const parsed = emitSchemas[event].safeParse(data);
-    if (!parsed.success) throw invalid(parsed.error);
+    if (!parsed.success) throw invalidInput(parsed.error);
     await this.requireRoom();
     const { name, text, clientId, nonce } = parsed.data;
     const { message } = await this.deps.bus.append({
@@ -64,14 +73,9 @@ export class Channel {
     return sub;
   }
 
+  /** `room_not_found` unless the room exists (or the caller vouched for it). */
   private async requireRoom(): Promise<{ expiresAt: number } | undefined> {
-    if (this.roomId !== LOBBY) return this.deps.rooms.get(this.roomId);
+    if (this.roomId === LOBBY) return undefined;
+    return this.opts.room ?? this.deps.rooms.get(this.roomId);
   }
-}
-
-function invalid(error: z.ZodError): FlareError {
-  const issue = error.issues[0];
-  const custom = issue && "params" in issue ? (issue.params as { code?: ErrorCode } | undefined)?.code : undefined;
-  const field = issue?.path.join(".") ?? "body";
-  return new FlareError(custom ?? "bad_request", `${field}: ${issue?.message ?? "invalid"}`);
 }

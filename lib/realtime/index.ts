@@ -1,7 +1,7 @@
 import { instance } from "../instance";
-import { Channel } from "./channel";
+import { Channel, type ChannelOptions } from "./channel";
 
-export type { HistoryQuery, SubscribeOptions } from "./channel";
+export type { ChannelOptions, HistoryQuery, SubscribeOptions } from "./channel";
 export { emitSchemas, realtimeEvent, type RealtimeEvent, type EmitInput, type EmitEvent } from "./schema";
 
 /**
@@ -13,8 +13,8 @@ export { emitSchemas, realtimeEvent, type RealtimeEvent, type EmitInput, type Em
  *   for await (const event of await realtime.channel(roomId).subscribe({ history: true, signal })) { … }
  */
 export const realtime = {
-  channel(roomId: string): Channel {
+  channel(roomId: string, opts?: ChannelOptions): Channel {
     const { bus, hub, rooms } = instance();
-    return new Channel(roomId, { bus, hub, rooms });
+    return new Channel(roomId, { bus, hub, rooms }, opts);
   },
 };

@@ -1,41 +1,53 @@
 /**
  * Seat cookies: one per private room, `flare_seat_<roomId>`, holding a random token. The token
- * proves this browser holds a seat; only its hash is stored server-side.
+ * proves this browser holds a seat; only its hash is stored server-side. Read through
+ * `request.cookies` and written through `response.cookies` (Next's cookie stores).
  */
 export const SEAT_COOKIE_PREFIX = "flare_seat_";
+
+/** Tokens are base64url: anything else is not a seat token of ours. */
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+type CookieReader = { getAll(): { name: string; value: string }[] };
+type CookieWriter = {
+  set(name: string, value: string, options: ReturnType<typeof seatCookieOptions>): unknown;
+};
 
 export function seatCookieName(roomId: string): string {
   return `${SEAT_COOKIE_PREFIX}${roomId}`;
 }
 
-/** Seat tokens by room id, from a Cookie header. */
-export function seatTokens(cookieHeader: string | null): Map<string, string> {
+/** Seat tokens by room id. */
+export function seatTokens(cookies: CookieReader): Map<string, string> {
   const seats = new Map<string, string>();
-  if (!cookieHeader) return seats;
-  for (const part of cookieHeader.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (!name.startsWith(SEAT_COOKIE_PREFIX)) continue;
-    const value = part.slice(eq + 1).trim();
-    // Tokens are base64url: anything else is not a seat token of ours.
-    if (/^[A-Za-z0-9_-]{16,128}$/.test(value)) seats.set(name.slice(SEAT_COOKIE_PREFIX.length), value);
+  for (const { name, value } of cookies.getAll()) {
+    if (name.startsWith(SEAT_COOKIE_PREFIX) && TOKEN_PATTERN.test(value))
+      seats.set(name.slice(SEAT_COOKIE_PREFIX.length), value);
   }
   return seats;
 }
 
-/**
- * The seat cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS, living no longer than the
- * room.
- */
-export function seatCookie(roomId: string, token: string, expiresAt: number, secure: boolean): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
-  return [
-    `${seatCookieName(roomId)}=${token}`,
-    `Max-Age=${maxAge}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
+export function seatToken(cookies: CookieReader, roomId: string): string | undefined {
+  return seatTokens(cookies).get(roomId);
+}
+
+/** HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS, living no longer than the room. */
+export function seatCookieOptions(expiresAt: number, secure: boolean, now = Date.now()) {
+  return {
+    httpOnly: true,
+    // The contract spells it "Lax"; the serializer writes the value as given (browsers ignore case).
+    sameSite: "Lax" as "lax",
+    path: "/",
+    maxAge: Math.max(0, Math.floor((expiresAt - now) / 1000)),
+    secure,
+  };
+}
+
+export function setSeatCookie(
+  cookies: CookieWriter,
+  room: { roomId: string; expiresAt: number },
+  token: string,
+  secure: boolean,
+): void {
+  cookies.set(seatCookieName(room.roomId), token, seatCookieOptions(room.expiresAt, secure));
 }

@@ -1,9 +1,10 @@
+import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
 
 export const dynamic = "force-dynamic";
 
 /** `{"status","redis","instance"}`; 503 "degraded" while Redis is configured but unreachable. */
-export async function GET(): Promise<Response> {
+export const GET = route(async () => {
   const { bus } = instance();
   const redis = await bus.health();
   const degraded = redis === "down";
@@ -11,4 +12,4 @@ export async function GET(): Promise<Response> {
     { status: degraded ? "degraded" : "ok", redis, instance: bus.instanceId },
     { status: degraded ? 503 : 200, headers: { "Cache-Control": "no-store" } },
   );
-}
+});

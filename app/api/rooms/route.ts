@@ -1,23 +1,22 @@
+import { NextResponse } from "next/server";
 import { roomCreation } from "@/lib/http/limits";
 import { clientAddress, isHttps, readBody } from "@/lib/http/request";
-import { errorResponse } from "@/lib/http/respond";
+import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { seatCookie } from "@/lib/rooms/seat-cookie";
+import { setSeatCookie } from "@/lib/rooms/seat-cookie";
 import { createRoomBody } from "./schema";
 
 export const dynamic = "force-dynamic";
 
 /** Creates a private room; the creator gets the first seat. */
-export async function POST(req: Request): Promise<Response> {
-  try {
-    roomCreation.take(clientAddress(req));
-    const body = await readBody(req, createRoomBody);
-    const { room, token } = await instance().rooms.create(body);
-    return Response.json(
-      { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity },
-      { status: 201, headers: { "Set-Cookie": seatCookie(room.roomId, token, room.expiresAt, isHttps(req)) } },
-    );
-  } catch (e) {
-    return errorResponse(e);
-  }
-}
+export const POST = route(async (req) => {
+  roomCreation.take(clientAddress(req));
+  const body = await readBody(req, createRoomBody);
+  const { room, token } = await instance().rooms.create(body);
+  const res = NextResponse.json(
+    { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity },
+    { status: 201 },
+  );
+  setSeatCookie(res.cookies, room, token, isHttps(req));
+  return res;
+});

@@ -1,6 +1,7 @@
 import { experimental_upgradeWebSocket } from "@vercel/functions";
 import { getHub } from "@/lib/hub";
 import { jsonError } from "@/lib/http/respond";
+import { route } from "@/lib/http/route";
 import { MAX_FRAME_BYTES } from "@/lib/protocol";
 import { seatTokens } from "@/lib/rooms/seat-cookie";
 import { isOriginAllowed } from "@/lib/server/origin";
@@ -8,7 +9,7 @@ import { isOriginAllowed } from "@/lib/server/origin";
 export const dynamic = "force-dynamic";
 
 /** The WebSocket endpoint: checks what must be checked before upgrading, then hands the socket to the hub. */
-export async function GET(req: Request): Promise<Response> {
+export const GET = route(async (req) => {
   if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
     return jsonError(426, "bad_request", "This endpoint speaks WebSocket only.", { Upgrade: "websocket" });
   }
@@ -17,7 +18,7 @@ export async function GET(req: Request): Promise<Response> {
   }
   const hub = getHub();
   if (!hub.accepting) return jsonError(503, "unavailable", "This instance is shutting down.");
-  const seats = seatTokens(req.headers.get("cookie"));
+  const seats = seatTokens(req.cookies);
   // No await between the upgrade and hub.accept: the client's first frame must find its listener.
   return experimental_upgradeWebSocket((ws) => void hub.accept(ws, { seats }), { maxPayload: MAX_FRAME_BYTES });
-}
+});

@@ -19,14 +19,21 @@ export const metadata: Metadata = {
  */
 export default async function RoomPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  let initial: RoomFacts | null = null;
+  return <PrivateRoom roomId={id} initial={await loadRoomFacts(id)} />;
+}
+
+/**
+ * The room's facts, stamped with the server's clock when they were read (the countdown corrects
+ * the browser's clock by it); null while the store is unavailable.
+ */
+async function loadRoomFacts(id: string): Promise<RoomFacts | null> {
   try {
     const room = await instance().rooms.get(id);
-    initial = { expiresAt: room.expiresAt, capacity: room.capacity, members: room.members, serverNow: Date.now() };
+    return { expiresAt: room.expiresAt, capacity: room.capacity, members: room.members, serverNow: Date.now() };
   } catch (e) {
     // Gone between the seat claim and this render (or never existed): back to the lobby.
     if (isFlareError(e) && e.code === "room_not_found") redirect("/?error=room_not_found");
     // Store unavailable: render anyway; the socket reports the trouble and retries.
+    return null;
   }
-  return <PrivateRoom roomId={id} initial={initial} />;
 }

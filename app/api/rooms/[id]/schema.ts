@@ -2,5 +2,3 @@ import { z } from "zod";
 
 /** Route params of /api/rooms/:id/… */
 export const roomParams = z.object({ id: z.string().min(1).max(128) });
-
-export type RoomRouteContext = { params: Promise<{ id: string }> };

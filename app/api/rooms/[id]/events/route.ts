@@ -1,9 +1,8 @@
-import { queryObject, seatToken, validate } from "@/lib/http/request";
-import { errorResponse } from "@/lib/http/respond";
+import { queryObject, validate } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
+import { seatedChannel } from "@/lib/http/seated-channel";
 import { sseResponse } from "@/lib/http/sse";
-import { instance } from "@/lib/instance";
-import { realtime } from "@/lib/realtime";
-import { roomParams, type RoomRouteContext } from "../schema";
+import { roomParams } from "../schema";
 import { eventsQuery } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -13,17 +12,10 @@ export const dynamic = "force-dynamic";
  * and the end of the room. Resumes after `Last-Event-ID` or `?since=`; without either it starts
  * with the newest 50 messages. `event: reset` means the client should drop what it had.
  */
-export async function GET(req: Request, ctx: RoomRouteContext): Promise<Response> {
-  try {
-    const { id } = validate(roomParams, await ctx.params);
-    await instance().rooms.requireSeat(id, seatToken(req, id));
-    const { since } = validate(eventsQuery, {
-      ...queryObject(req),
-      ...(req.headers.get("last-event-id") ? { since: req.headers.get("last-event-id") } : {}),
-    });
-    const events = await realtime.channel(id).subscribe({ history: { since }, signal: req.signal });
-    return sseResponse(events);
-  } catch (e) {
-    return errorResponse(e);
-  }
-}
+export const GET = route({ params: roomParams }, async (req, { params: { id } }) => {
+  const channel = await seatedChannel(req, id);
+  const lastEventId = req.headers.get("last-event-id");
+  const { since } = validate(eventsQuery, { ...queryObject(req), ...(lastEventId ? { since: lastEventId } : {}) });
+  const events = await channel.subscribe({ history: { since }, signal: req.signal });
+  return sseResponse(events);
+});

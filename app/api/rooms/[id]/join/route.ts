@@ -1,26 +1,19 @@
-import { isHttps, seatToken, validate } from "@/lib/http/request";
-import { errorResponse } from "@/lib/http/respond";
+import { NextResponse } from "next/server";
+import { isHttps } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { seatCookie } from "@/lib/rooms/seat-cookie";
-import { roomParams, type RoomRouteContext } from "../schema";
+import { seatToken, setSeatCookie } from "@/lib/rooms/seat-cookie";
+import { roomParams } from "../schema";
 
 export const dynamic = "force-dynamic";
 
 /** Claims a seat (idempotent for a browser that already holds one): 404 unknown room, 409 full. */
-export async function POST(req: Request, ctx: RoomRouteContext): Promise<Response> {
-  try {
-    const { id } = validate(roomParams, await ctx.params);
-    const { room, token } = await instance().rooms.claimSeat(id, seatToken(req, id));
-    return Response.json(
-      { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity, members: room.members },
-      {
-        headers: {
-          "Set-Cookie": seatCookie(room.roomId, token, room.expiresAt, isHttps(req)),
-          "Cache-Control": "no-store",
-        },
-      },
-    );
-  } catch (e) {
-    return errorResponse(e);
-  }
-}
+export const POST = route({ params: roomParams }, async (req, { params: { id } }) => {
+  const { room, token } = await instance().rooms.claimSeat(id, seatToken(req.cookies, id));
+  const res = NextResponse.json(
+    { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity, members: room.members },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+  setSeatCookie(res.cookies, room, token, isHttps(req));
+  return res;
+});

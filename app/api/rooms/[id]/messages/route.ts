@@ -1,36 +1,23 @@
 import { messagePosts } from "@/lib/http/limits";
-import { clientAddress, queryObject, readBody, seatToken, validate } from "@/lib/http/request";
-import { errorResponse } from "@/lib/http/respond";
-import { instance } from "@/lib/instance";
-import { realtime } from "@/lib/realtime";
-import { roomParams, type RoomRouteContext } from "../schema";
+import { clientAddress, queryObject, readBody, validate } from "@/lib/http/request";
+import { route } from "@/lib/http/route";
+import { seatedChannel } from "@/lib/http/seated-channel";
+import { roomParams } from "../schema";
 import { listQuery, postBody } from "./schema";
 
 export const dynamic = "force-dynamic";
 
 /** A room's messages, oldest first (seat holders; anyone for the lobby). */
-export async function GET(req: Request, ctx: RoomRouteContext): Promise<Response> {
-  try {
-    const { id } = validate(roomParams, await ctx.params);
-    await instance().rooms.requireSeat(id, seatToken(req, id));
-    const query = validate(listQuery, queryObject(req));
-    const messages = await realtime.channel(id).history(query);
-    return Response.json({ messages }, { headers: { "Cache-Control": "no-store" } });
-  } catch (e) {
-    return errorResponse(e);
-  }
-}
+export const GET = route({ params: roomParams }, async (req, { params: { id } }) => {
+  const channel = await seatedChannel(req, id);
+  const messages = await channel.history(validate(listQuery, queryObject(req)));
+  return Response.json({ messages }, { headers: { "Cache-Control": "no-store" } });
+});
 
 /** Posts a message, delivered live to every connection in the room on every instance. */
-export async function POST(req: Request, ctx: RoomRouteContext): Promise<Response> {
-  try {
-    const { id } = validate(roomParams, await ctx.params);
-    await instance().rooms.requireSeat(id, seatToken(req, id));
-    messagePosts.take(`${clientAddress(req)} ${id}`);
-    const body = await readBody(req, postBody);
-    const message = await realtime.channel(id).emit("message", body);
-    return Response.json({ message }, { status: 201 });
-  } catch (e) {
-    return errorResponse(e);
-  }
-}
+export const POST = route({ params: roomParams }, async (req, { params: { id } }) => {
+  const channel = await seatedChannel(req, id);
+  messagePosts.take(`${clientAddress(req)} ${id}`);
+  const message = await channel.emit("message", await readBody(req, postBody));
+  return Response.json({ message }, { status: 201 });
+});

@@ -1,0 +1,38 @@
+import { unstable_rethrow } from "next/navigation";
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { validate } from "./request";
+import { errorResponse } from "./respond";
+
+/** What Next passes a handler of a dynamic route; only `params` is read, and validated. */
+type NextContext = { params: Promise<unknown> };
+type Handler<P> = (req: NextRequest, ctx: { params: P }) => Promise<Response>;
+
+/**
+ * A route handler that answers in the contract's shape whatever it throws: a FlareError becomes its
+ * `{"error":{"code","message"}}` response, anything else is logged and becomes a 500 (see
+ * errorResponse). Next's own control-flow errors pass through. With `params`, the route's dynamic
+ * segments are validated first (400 `bad_request`) and handed over typed.
+ *
+ *   export const GET = route({ params: roomParams }, async (req, { params: { id } }) => Response.json(…));
+ */
+export function route<S extends z.ZodType>(
+  spec: { params: S },
+  handler: Handler<z.infer<S>>,
+): (req: NextRequest, ctx: NextContext) => Promise<Response>;
+export function route(handler: (req: NextRequest) => Promise<Response>): (req: NextRequest) => Promise<Response>;
+export function route<S extends z.ZodType>(
+  specOrHandler: { params: S } | ((req: NextRequest) => Promise<Response>),
+  withParams?: Handler<z.infer<S>>,
+): (req: NextRequest, ctx?: NextContext) => Promise<Response> {
+  return async (req, ctx) => {
+    try {
+      if (typeof specOrHandler === "function") return await specOrHandler(req);
+      const params = validate(specOrHandler.params, await ctx?.params);
+      return await withParams!(req, { params });
+    } catch (e) {
+      unstable_rethrow(e);
+      return errorResponse(e);
+    }
+  };
+}

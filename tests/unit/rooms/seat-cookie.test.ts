@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { NextRequest, NextResponse } from "next/server";
+import {
+  seatCookieName,
+  seatCookieOptions,
+  seatToken,
+  seatTokens,
+  setSeatCookie,
+} from "../../../lib/rooms/seat-cookie";
+
+const TOKEN = "AbCdEfGhIjKlMnOpQrStUv_-09";
+
+function withCookies(cookie: string): NextRequest {
+  return new NextRequest("http://localhost/api/rooms/r1", { headers: { cookie } });
+}
+
+function written(roomId: string, expiresAt: number, secure: boolean): string {
+  const res = NextResponse.json({});
+  setSeatCookie(res.cookies, { roomId, expiresAt }, TOKEN, secure);
+  const all = res.headers.getSetCookie();
+  assert.equal(all.length, 1);
+  return all[0]!;
+}
+
+describe("seat cookies: reading", () => {
+  it("finds the seat token of each room among other cookies", () => {
+    const req = withCookies(`theme=dark; flare_seat_r1=${TOKEN}; flare_seat_r2=${TOKEN.toLowerCase()}; sid=x`);
+    assert.deepEqual(
+      seatTokens(req.cookies),
+      new Map([
+        ["r1", TOKEN],
+        ["r2", TOKEN.toLowerCase()],
+      ]),
+    );
+    assert.equal(seatToken(req.cookies, "r1"), TOKEN);
+    assert.equal(seatToken(req.cookies, "r3"), undefined);
+  });
+
+  it("ignores values that cannot be a seat token", () => {
+    const tooShort = "A".repeat(15);
+    const tooLong = "A".repeat(129);
+    const req = withCookies(
+      `flare_seat_a=${tooShort}; flare_seat_b=${tooLong}; flare_seat_c=has.dot.inside.it; flare_seat_d=; flare_seat_e=${"B".repeat(16)}`,
+    );
+    assert.deepEqual([...seatTokens(req.cookies)], [["e", "B".repeat(16)]]);
+  });
+
+  it("reads nothing from a request without cookies", () => {
+    assert.equal(seatTokens(new NextRequest("http://localhost/").cookies).size, 0);
+  });
+});
+
+describe("seat cookies: writing", () => {
+  it("is HttpOnly, SameSite=Lax, Path=/, named after the room, with the token as value", () => {
+    const cookie = written("r1", Date.now() + 600_000, false);
+    assert.ok(cookie.startsWith(`flare_seat_r1=${TOKEN};`), cookie);
+    assert.match(cookie, /; HttpOnly(;|$)/);
+    assert.match(cookie, /; SameSite=Lax(;|$)/);
+    assert.match(cookie, /; Path=\/(;|$)/);
+    assert.doesNotMatch(cookie, /Secure/);
+    assert.equal(seatCookieName("r1"), "flare_seat_r1");
+  });
+
+  it("is Secure when the browser speaks HTTPS", () => {
+    assert.match(written("r1", Date.now() + 600_000, true), /; Secure(;|$)/);
+  });
+
+  it("lives no longer than the room, and never negatively", () => {
+    const maxAge = (cookie: string) => Number(/; Max-Age=(\d+)/.exec(cookie)?.[1]);
+    const fresh = maxAge(written("r1", Date.now() + 600_000, false));
+    assert.ok(fresh <= 600 && fresh >= 599, `Max-Age ${fresh}`);
+    assert.equal(maxAge(written("r1", Date.now() - 5000, false)), 0);
+    assert.equal(seatCookieOptions(10_999, false, 1000).maxAge, 9, "whole seconds, rounded down");
+  });
+
+  it("round-trips: a browser that stores it sends back the same seat", () => {
+    const cookie = written("r9", Date.now() + 60_000, false);
+    const pair = cookie.split(";")[0]!;
+    assert.equal(seatToken(withCookies(pair).cookies, "r9"), TOKEN);
+  });
+});
