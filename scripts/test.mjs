@@ -36,7 +36,12 @@ const files = (targets.length ? targets : ["tests/unit", "tests/integration", "t
 const needsBuild = files.some((f) => !f.startsWith(path.join("tests", "unit")));
 
 run(process.execPath, [path.join("node_modules", "eslint", "bin", "eslint.js"), "."]);
-run(process.execPath, [path.join("node_modules", "prettier", "bin", "prettier.cjs"), "--check", "--log-level=warn", "."]);
+run(process.execPath, [
+  path.join("node_modules", "prettier", "bin", "prettier.cjs"),
+  "--check",
+  "--log-level=warn",
+  ".",
+]);
 run(process.execPath, [path.join("node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."]);
 if (needsBuild && process.env.FLARE_SKIP_BUILD !== "1")
   run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"]);
