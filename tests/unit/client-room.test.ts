@@ -122,7 +122,7 @@ describe("RoomClient", () => {
       c.getSnapshot().messages.map((m) => m.id),
       ["9-1", "10-0", "10-1", "10-2", "11-0"],
     );
-    c.dispose();
+    c.stop();
   });
 
   it("history reset:true replaces the list", () => {
@@ -135,7 +135,7 @@ describe("RoomClient", () => {
       c.getSnapshot().messages.map((m) => m.id),
       ["50-0"],
     );
-    c.dispose();
+    c.stop();
   });
 
   it("backs off 1 s doubling to 30 s and resets after a join", () => {
@@ -155,7 +155,7 @@ describe("RoomClient", () => {
     last().serverClose(1006);
     const s = c.getSnapshot().status;
     assert.ok(s.state === "reconnecting" && s.retryAt - clock === 1000);
-    c.dispose();
+    c.stop();
   });
 
   it("backoff has jitter within ±20 % and never exceeds 30 s", () => {
@@ -196,7 +196,7 @@ describe("RoomClient", () => {
       tick(120_000);
       assert.equal(FakeSocket.all.length, 1);
       assert.equal(c.send("hello").ok, false);
-      c.dispose();
+      c.stop();
     });
   }
 
@@ -209,7 +209,7 @@ describe("RoomClient", () => {
     assert.ok(s.state === "ended" && s.reason === "destroyed");
     tick(60_000);
     assert.equal(FakeSocket.all.length, 1);
-    c.dispose();
+    c.stop();
   });
 
   it("queues messages while disconnected and sends them after the join", () => {
@@ -222,7 +222,7 @@ describe("RoomClient", () => {
     const sent = last().of("message");
     assert.equal(sent.length, 1);
     assert.deepEqual(sent[0], { type: "message", text: "early", nonce: r.ok ? r.nonce : "" });
-    c.dispose();
+    c.stop();
   });
 
   it("resends unacknowledged messages with their original nonce, once, and settles them by nonce", () => {
@@ -254,7 +254,7 @@ describe("RoomClient", () => {
     );
     assert.deepEqual(last().of("message"), []);
     assert.equal(c.getSnapshot().outbox.length, 0);
-    c.dispose();
+    c.stop();
   });
 
   it("retries unavailable and rate_limited with the same nonce; fails empty/too_long/bad_frame readably", () => {
@@ -287,7 +287,7 @@ describe("RoomClient", () => {
       c.getSnapshot().outbox.some((e) => e.nonce === d.nonce),
       false,
     );
-    c.dispose();
+    c.stop();
   });
 
   it("refuses empty and over-long text locally", () => {
@@ -295,7 +295,7 @@ describe("RoomClient", () => {
     assert.deepEqual(c.send("   "), { ok: false, message: "Messages cannot be empty." });
     assert.equal(c.send("x".repeat(1001)).ok, false);
     assert.equal(c.send("😀".repeat(1000)).ok, true);
-    c.dispose();
+    c.stop();
   });
 
   it("pings every 25 s and drops a connection that stays silent 10 s", () => {
@@ -312,14 +312,14 @@ describe("RoomClient", () => {
     assert.equal(c.getSnapshot().status.state, "reconnecting");
     tick(1000);
     assert.equal(FakeSocket.all.length, 2);
-    c.dispose();
+    c.stop();
   });
 
   it("gives up on a connection that never joins", () => {
     const c = makeClient({ connectTimeoutMs: 5000 });
     tick(5000);
     assert.equal(c.getSnapshot().status.state, "reconnecting");
-    c.dispose();
+    c.stop();
   });
 
   it("throttles typing to one frame per 2 s and shows who types for 3 s", () => {
@@ -347,7 +347,7 @@ describe("RoomClient", () => {
     );
     tick(3100);
     assert.deepEqual(c.getSnapshot().typing, []);
-    c.dispose();
+    c.stop();
   });
 
   it("reconnects at once under a new name, keeping messages and outbox", () => {
@@ -360,7 +360,7 @@ describe("RoomClient", () => {
     ws.open();
     assert.deepEqual(ws.sent[0], { type: "join", room: "lobby", clientId: "me", name: "New Name", since: "5-0" });
     assert.equal(c.getSnapshot().messages.length, 1);
-    c.dispose();
+    c.stop();
   });
 
   it("ignores frames that do not match the contract", () => {
@@ -372,7 +372,7 @@ describe("RoomClient", () => {
     assert.equal(warn.mock.callCount(), 2);
     warn.mock.restore();
     assert.equal(c.getSnapshot().messages.length, 0);
-    c.dispose();
+    c.stop();
   });
 });
 
