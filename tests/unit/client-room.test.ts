@@ -363,6 +363,39 @@ describe("RoomClient", () => {
     c.stop();
   });
 
+  it("stop() closes the socket and cancels timers; start() resumes with since and the outbox", () => {
+    const c = makeClient();
+    last().accept([msg("5-0")]);
+    const ws = last();
+    c.stop();
+    assert.ok(ws.closed, "stopping closes the socket");
+    const r = c.send("while stopped");
+    assert.ok(r.ok);
+    tick(120_000);
+    assert.equal(FakeSocket.all.length, 1, "nothing reconnects while stopped");
+    assert.equal(ws.of("ping").length, 0);
+    c.start();
+    const ws2 = last();
+    assert.notEqual(ws2, ws);
+    ws2.open();
+    assert.equal(ws2.sent[0]!.since, "5-0");
+    ws2.frame({ type: "joined", room: "lobby", connectionId: "z", clientId: "me", expiresAt: null, capacity: null });
+    ws2.frame({ type: "history", room: "lobby", messages: [], reset: false });
+    assert.deepEqual(ws2.of("message"), [{ type: "message", text: "while stopped", nonce: r.ok ? r.nonce : "" }]);
+    c.stop();
+  });
+
+  it("does not start again once the room ended", () => {
+    const c = makeClient();
+    last().accept();
+    last().serverClose(4010);
+    c.stop();
+    c.start();
+    assert.equal(FakeSocket.all.length, 1);
+    assert.equal(c.getSnapshot().status.state, "ended");
+    c.stop();
+  });
+
   it("ignores frames that do not match the contract", () => {
     const c = makeClient();
     last().accept();
