@@ -7,16 +7,7 @@ import { mergeMessages, replaceMessages } from "../../lib/client/messages";
 import { ADJECTIVES, ANIMALS, randomName } from "../../lib/client/names";
 import { RoomClient } from "../../lib/client/room-client";
 import type { Message } from "../../lib/protocol";
-
-const msg = (id: string, extra: Partial<Message> = {}): Message => ({
-  id,
-  room: "lobby",
-  clientId: "other",
-  name: "Other",
-  text: `m${id}`,
-  ts: Number(id.split("-")[0]),
-  ...extra,
-});
+import { msg } from "./client/fixtures";
 
 class FakeSocket {
   static all: FakeSocket[] = [];

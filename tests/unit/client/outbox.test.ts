@@ -13,17 +13,9 @@ import {
   settleAck,
   settleArrived,
   type Outbox,
-  type OutboxEntry,
 } from "../../../lib/client/outbox";
 import { defaultMessage, type Message } from "../../../lib/protocol";
-
-const entry = (nonce: string, extra: Partial<OutboxEntry> = {}): OutboxEntry => ({
-  nonce,
-  text: `text ${nonce}`,
-  createdAt: 1,
-  status: "sending",
-  ...extra,
-});
+import { entry } from "./fixtures";
 
 const mine = (id: string, nonce?: string): Message => ({
   id,

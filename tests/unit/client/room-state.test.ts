@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { OutboxEntry } from "../../../lib/client/outbox";
 import {
   applyFrame,
   closeEndReason,
@@ -10,28 +9,11 @@ import {
   type FrameContext,
   type RoomSnapshot,
 } from "../../../lib/client/room-state";
-import { CLOSE_CODES, defaultMessage, type Message, type ServerFrame } from "../../../lib/protocol";
+import { CLOSE_CODES, defaultMessage, type ServerFrame } from "../../../lib/protocol";
+import { entry, msg } from "./fixtures";
 
 const ctx: FrameContext = { now: 10_000, random: () => 0.5, typingTtlMs: 3000 };
 const start = () => emptySnapshot("lobby", "me", "Me");
-
-const msg = (id: string, extra: Partial<Message> = {}): Message => ({
-  id,
-  room: "lobby",
-  clientId: "other",
-  name: "Other",
-  text: `m${id}`,
-  ts: Number(id.split("-")[0]),
-  ...extra,
-});
-
-const entry = (nonce: string, extra: Partial<OutboxEntry> = {}): OutboxEntry => ({
-  nonce,
-  text: nonce,
-  createdAt: 1,
-  status: "sending",
-  ...extra,
-});
 
 function apply(state: RoomSnapshot, ...frames: ServerFrame[]): RoomSnapshot {
   return frames.reduce((s, f) => applyFrame(s, f, ctx), state);
