@@ -1,13 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
-import {
-  emptySnapshot,
-  RoomClient,
-  type RoomClientOptions,
-  type RoomSnapshot,
-  type SendResult,
-} from "@/lib/client/room-client";
+import { RoomClient, type RoomClientOptions, type SendResult } from "@/lib/client/room-client";
+import { emptySnapshot, type RoomSnapshot } from "@/lib/client/room-state";
 
 export type {
   ConnectionStatus,
@@ -52,7 +47,7 @@ const IDLE: RoomSnapshot = emptySnapshot("", "", "");
 const noSubscribe = () => () => {};
 const idleSnapshot = () => IDLE;
 
-export function defaultSocketUrl(): string {
+function defaultSocketUrl(): string {
   if (typeof window === "undefined") return "";
   const { protocol, host } = window.location;
   return `${protocol === "https:" ? "wss:" : "ws:"}//${host}/api/ws`;
@@ -71,26 +66,28 @@ export function useRoomSocket({
   url,
   clientOptions,
 }: UseRoomSocketOptions): RoomSocket {
-  const [client, setClient] = useState<RoomClient | null>(null);
+  // One client per (room, clientId, url), made while rendering when those change (React's
+  // "adjust state when a prop changes" pattern); the effects below start and stop it. The name is
+  // applied separately so a rename keeps the messages and the outbox.
+  const socketUrl = url ?? defaultSocketUrl();
+  const key = clientId && enabled ? JSON.stringify([room, clientId, socketUrl]) : null;
+  const [current, setCurrent] = useState<{ key: string; client: RoomClient } | null>(null);
+  if ((current?.key ?? null) !== key) {
+    const fresh = key && clientId ? new RoomClient({ ...clientOptions, url: socketUrl, room, clientId, name }) : null;
+    setCurrent(key && fresh ? { key, client: fresh } : null);
+  }
+  const client = current?.key === key ? current.client : null;
 
-  // One client per (room, clientId); the name is applied separately so a rename keeps the
-  // messages and the outbox.
-  useEffect(() => {
-    if (!clientId || !enabled) return;
-    const c = new RoomClient({ ...clientOptions, url: url ?? defaultSocketUrl(), room, clientId, name });
-    setClient(c);
-    c.start();
-    return () => {
-      c.dispose();
-      setClient((current) => (current === c ? null : current));
-    };
-    // `name` is applied by the effect below; clientOptions is read once.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [room, clientId, enabled, url]);
-
+  // Before start(), so a new client joins under the current name.
   useEffect(() => {
     client?.setName(name);
   }, [client, name]);
+
+  useEffect(() => {
+    if (!client) return;
+    client.start();
+    return () => client.stop();
+  }, [client]);
 
   const snapshot = useSyncExternalStore(
     client ? client.subscribe : noSubscribe,

@@ -1,7 +1,7 @@
 /** Reconnect delays: 1 s doubling up to 30 s, each with ±20 % jitter so tabs do not stampede. */
 
-export const BACKOFF_BASE_MS = 1000;
-export const BACKOFF_MAX_MS = 30_000;
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_MAX_MS = 30_000;
 const JITTER = 0.2;
 
 /** Delay before reconnect attempt number `attempt` (0 for the first retry). */

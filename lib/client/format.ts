@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from "./room-client";
+import type { ConnectionStatus } from "./room-state";
 
 /** "Connecting…", "Connected", "Reconnecting in 4 s…", "Offline", … */
 export function statusLabel(status: ConnectionStatus, now: number = Date.now()): string {

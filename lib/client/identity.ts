@@ -1,5 +1,6 @@
 import { nanoid } from "nanoid";
-import { cleanName, isValidName, MAX_NAME_CHARS } from "../protocol";
+import { z } from "zod";
+import { cleanName, clientIdSchema, isValidName, MAX_NAME_CHARS, parseStored } from "../protocol";
 import { randomName } from "./names";
 
 /**
@@ -9,7 +10,12 @@ import { randomName } from "./names";
 export type Identity = { clientId: string; name: string; confirmed: boolean };
 
 const KEY = "flare.identity.v1";
-const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** What sessionStorage may hold; a bad name is replaced, a bad clientId starts afresh. */
+const storedIdentity = z.object({
+  clientId: clientIdSchema,
+  name: z.unknown(),
+  confirmed: z.unknown(),
+});
 
 function storage(): Storage | undefined {
   try {
@@ -19,20 +25,15 @@ function storage(): Storage | undefined {
   }
 }
 
-export function newIdentity(): Identity {
+function newIdentity(): Identity {
   return { clientId: nanoid(), name: randomName(), confirmed: false };
 }
 
 function parse(raw: string | null | undefined): Identity | undefined {
-  if (!raw) return undefined;
-  try {
-    const v = JSON.parse(raw) as Partial<Identity>;
-    if (typeof v.clientId !== "string" || !CLIENT_ID.test(v.clientId)) return undefined;
-    const name = typeof v.name === "string" ? cleanName(v.name) : "";
-    return { clientId: v.clientId, name: isValidName(name) ? name : randomName(), confirmed: v.confirmed === true };
-  } catch {
-    return undefined;
-  }
+  const v = raw ? parseStored(storedIdentity, raw) : undefined;
+  if (!v) return undefined;
+  const name = typeof v.name === "string" ? cleanName(v.name) : "";
+  return { clientId: v.clientId, name: isValidName(name) ? name : randomName(), confirmed: v.confirmed === true };
 }
 
 /** Reads this tab's identity, creating and storing one on first use. */

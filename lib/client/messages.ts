@@ -1,7 +1,7 @@
-import { compareIds, isMessageId, type Message } from "../protocol";
+import { compareIds, isMessageId, ROOM_RETAINS, type Message } from "../protocol";
 
-/** The most messages a tab keeps in memory; older ones fall off the top. */
-export const MAX_KEPT_MESSAGES = 1000;
+/** A tab keeps no more than the room retains; older ones fall off the top. */
+const MAX_KEPT_MESSAGES = ROOM_RETAINS;
 
 /**
  * Adds `incoming` to `current` (sorted by id), dropping duplicates by id and anything that is not

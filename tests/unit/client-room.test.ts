@@ -7,16 +7,7 @@ import { mergeMessages, replaceMessages } from "../../lib/client/messages";
 import { ADJECTIVES, ANIMALS, randomName } from "../../lib/client/names";
 import { RoomClient } from "../../lib/client/room-client";
 import type { Message } from "../../lib/protocol";
-
-const msg = (id: string, extra: Partial<Message> = {}): Message => ({
-  id,
-  room: "lobby",
-  clientId: "other",
-  name: "Other",
-  text: `m${id}`,
-  ts: Number(id.split("-")[0]),
-  ...extra,
-});
+import { msg } from "./client/fixtures";
 
 class FakeSocket {
   static all: FakeSocket[] = [];
@@ -122,7 +113,7 @@ describe("RoomClient", () => {
       c.getSnapshot().messages.map((m) => m.id),
       ["9-1", "10-0", "10-1", "10-2", "11-0"],
     );
-    c.dispose();
+    c.stop();
   });
 
   it("history reset:true replaces the list", () => {
@@ -135,7 +126,7 @@ describe("RoomClient", () => {
       c.getSnapshot().messages.map((m) => m.id),
       ["50-0"],
     );
-    c.dispose();
+    c.stop();
   });
 
   it("backs off 1 s doubling to 30 s and resets after a join", () => {
@@ -155,7 +146,7 @@ describe("RoomClient", () => {
     last().serverClose(1006);
     const s = c.getSnapshot().status;
     assert.ok(s.state === "reconnecting" && s.retryAt - clock === 1000);
-    c.dispose();
+    c.stop();
   });
 
   it("backoff has jitter within ±20 % and never exceeds 30 s", () => {
@@ -196,7 +187,7 @@ describe("RoomClient", () => {
       tick(120_000);
       assert.equal(FakeSocket.all.length, 1);
       assert.equal(c.send("hello").ok, false);
-      c.dispose();
+      c.stop();
     });
   }
 
@@ -209,7 +200,7 @@ describe("RoomClient", () => {
     assert.ok(s.state === "ended" && s.reason === "destroyed");
     tick(60_000);
     assert.equal(FakeSocket.all.length, 1);
-    c.dispose();
+    c.stop();
   });
 
   it("queues messages while disconnected and sends them after the join", () => {
@@ -222,7 +213,7 @@ describe("RoomClient", () => {
     const sent = last().of("message");
     assert.equal(sent.length, 1);
     assert.deepEqual(sent[0], { type: "message", text: "early", nonce: r.ok ? r.nonce : "" });
-    c.dispose();
+    c.stop();
   });
 
   it("resends unacknowledged messages with their original nonce, once, and settles them by nonce", () => {
@@ -254,7 +245,7 @@ describe("RoomClient", () => {
     );
     assert.deepEqual(last().of("message"), []);
     assert.equal(c.getSnapshot().outbox.length, 0);
-    c.dispose();
+    c.stop();
   });
 
   it("retries unavailable and rate_limited with the same nonce; fails empty/too_long/bad_frame readably", () => {
@@ -287,7 +278,7 @@ describe("RoomClient", () => {
       c.getSnapshot().outbox.some((e) => e.nonce === d.nonce),
       false,
     );
-    c.dispose();
+    c.stop();
   });
 
   it("refuses empty and over-long text locally", () => {
@@ -295,7 +286,7 @@ describe("RoomClient", () => {
     assert.deepEqual(c.send("   "), { ok: false, message: "Messages cannot be empty." });
     assert.equal(c.send("x".repeat(1001)).ok, false);
     assert.equal(c.send("😀".repeat(1000)).ok, true);
-    c.dispose();
+    c.stop();
   });
 
   it("pings every 25 s and drops a connection that stays silent 10 s", () => {
@@ -312,14 +303,14 @@ describe("RoomClient", () => {
     assert.equal(c.getSnapshot().status.state, "reconnecting");
     tick(1000);
     assert.equal(FakeSocket.all.length, 2);
-    c.dispose();
+    c.stop();
   });
 
   it("gives up on a connection that never joins", () => {
     const c = makeClient({ connectTimeoutMs: 5000 });
     tick(5000);
     assert.equal(c.getSnapshot().status.state, "reconnecting");
-    c.dispose();
+    c.stop();
   });
 
   it("throttles typing to one frame per 2 s and shows who types for 3 s", () => {
@@ -347,7 +338,7 @@ describe("RoomClient", () => {
     );
     tick(3100);
     assert.deepEqual(c.getSnapshot().typing, []);
-    c.dispose();
+    c.stop();
   });
 
   it("reconnects at once under a new name, keeping messages and outbox", () => {
@@ -360,7 +351,40 @@ describe("RoomClient", () => {
     ws.open();
     assert.deepEqual(ws.sent[0], { type: "join", room: "lobby", clientId: "me", name: "New Name", since: "5-0" });
     assert.equal(c.getSnapshot().messages.length, 1);
-    c.dispose();
+    c.stop();
+  });
+
+  it("stop() closes the socket and cancels timers; start() resumes with since and the outbox", () => {
+    const c = makeClient();
+    last().accept([msg("5-0")]);
+    const ws = last();
+    c.stop();
+    assert.ok(ws.closed, "stopping closes the socket");
+    const r = c.send("while stopped");
+    assert.ok(r.ok);
+    tick(120_000);
+    assert.equal(FakeSocket.all.length, 1, "nothing reconnects while stopped");
+    assert.equal(ws.of("ping").length, 0);
+    c.start();
+    const ws2 = last();
+    assert.notEqual(ws2, ws);
+    ws2.open();
+    assert.equal(ws2.sent[0]!.since, "5-0");
+    ws2.frame({ type: "joined", room: "lobby", connectionId: "z", clientId: "me", expiresAt: null, capacity: null });
+    ws2.frame({ type: "history", room: "lobby", messages: [], reset: false });
+    assert.deepEqual(ws2.of("message"), [{ type: "message", text: "while stopped", nonce: r.ok ? r.nonce : "" }]);
+    c.stop();
+  });
+
+  it("does not start again once the room ended", () => {
+    const c = makeClient();
+    last().accept();
+    last().serverClose(4010);
+    c.stop();
+    c.start();
+    assert.equal(FakeSocket.all.length, 1);
+    assert.equal(c.getSnapshot().status.state, "ended");
+    c.stop();
   });
 
   it("ignores frames that do not match the contract", () => {
@@ -372,7 +396,7 @@ describe("RoomClient", () => {
     assert.equal(warn.mock.callCount(), 2);
     warn.mock.restore();
     assert.equal(c.getSnapshot().messages.length, 0);
-    c.dispose();
+    c.stop();
   });
 });
 
