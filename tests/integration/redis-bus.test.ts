@@ -34,6 +34,17 @@ async function makePrivateRoom(admin: Redis, expiresAt: number): Promise<string>
   return room;
 }
 
+/** Two RedisBus objects on one Redis: two instances in this process. */
+function twoInstances(redis: RedisServer, prefix: string, presenceTtlMs: number): [RedisBus, RedisBus] {
+  const open = (name: string) => new RedisBus({ url: redis.url, instanceId: `${prefix}-${name}`, presenceTtlMs });
+  return [open("a"), open("b")];
+}
+
+async function stopAll(redis: RedisServer, ...buses: RedisBus[]): Promise<void> {
+  await Promise.all(buses.map((bus) => bus.close()));
+  await redis.stop();
+}
+
 describe("RedisBus", async () => {
   const redis = await startRedis();
   const skip = redis ? false : "redis-server not found";
@@ -44,15 +55,13 @@ describe("RedisBus", async () => {
   before(async () => {
     if (!redis) return;
     admin = new Redis(redis.url);
-    a = new RedisBus({ url: redis.url, instanceId: "inst-a", presenceTtlMs: 1000 });
-    b = new RedisBus({ url: redis.url, instanceId: "inst-b", presenceTtlMs: 1000 });
+    [a, b] = twoInstances(redis, "inst", 1000);
   });
 
   after(async () => {
     if (!redis) return;
-    await Promise.all([a.close(), b.close()]);
     await admin.quit();
-    await redis.stop();
+    await stopAll(redis, a, b);
   });
 
   it("append returns stream ids as message ids, ts = the id's ms", { skip }, async () => {
@@ -349,14 +358,11 @@ describe("RedisBus when Redis fails", async () => {
 
   before(async () => {
     if (!redis) return;
-    a = new RedisBus({ url: redis.url, instanceId: "fail-a", presenceTtlMs: 5000 });
-    b = new RedisBus({ url: redis.url, instanceId: "fail-b", presenceTtlMs: 5000 });
+    [a, b] = twoInstances(redis, "fail", 5000);
   });
 
   after(async () => {
-    if (!redis) return;
-    await Promise.all([a.close(), b.close()]);
-    await redis.stop();
+    if (redis) await stopAll(redis, a, b);
   });
 
   const healthy = (bus: RedisBus) => eventually(async () => (await bus.health()) === "ok", 8000, "health ok");
