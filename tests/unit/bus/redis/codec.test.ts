@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decodeConnections, decodeEvent, decodeMessage, encodeDraft, encodeEvent } from "../../lib/bus/redis/codec";
-import { backoffMs } from "../../lib/redis/client";
-import { allRoomKeys, roomKeys, ROOM_KEY_ORDER } from "../../lib/redis/keys";
+import {
+  decodeConnections,
+  decodeEvent,
+  decodeMessage,
+  encodeDraft,
+  encodeEvent,
+} from "../../../../lib/bus/redis/codec";
+import { backoffMs } from "../../../../lib/redis/client";
+import { allRoomKeys, roomKeys, ROOM_KEY_ORDER } from "../../../../lib/redis/keys";
 
 describe("redis keys", () => {
   it("every key of a room carries the room as its hash tag", () => {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import Redis from "ioredis";
-import { allRoomKeys, roomKeys } from "../../lib/redis/keys";
-import { defineScripts } from "../../lib/redis/scripts";
-import type { AppendReply } from "../../lib/redis/scripts/messages";
-import { startRedis } from "../helpers/redis-server";
+import { allRoomKeys, roomKeys } from "../../../lib/redis/keys";
+import { defineScripts } from "../../../lib/redis/scripts";
+import type { AppendReply } from "../../../lib/redis/scripts/messages";
+import { startRedis } from "../../helpers/redis-server";
 
 /** The Lua scripts as typed ioredis commands, against a real redis-server that has never loaded them. */
 

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
-import { backoffDelay } from "../../lib/client/backoff";
-import { statusLabel, typingText } from "../../lib/client/format";
-import { validateName } from "../../lib/client/identity";
-import { mergeMessages, replaceMessages } from "../../lib/client/messages";
-import { ADJECTIVES, ANIMALS, randomName } from "../../lib/client/names";
-import { RoomClient } from "../../lib/client/room-client";
-import type { Message } from "../../lib/protocol";
-import { msg } from "./client/fixtures";
+import { backoffDelay } from "../../../lib/client/backoff";
+import { statusLabel, typingText } from "../../../lib/client/format";
+import { validateName } from "../../../lib/client/identity";
+import { mergeMessages, replaceMessages } from "../../../lib/client/messages";
+import { ADJECTIVES, ANIMALS, randomName } from "../../../lib/client/names";
+import { RoomClient } from "../../../lib/client/room-client";
+import type { Message } from "../../../lib/protocol";
+import { msg } from "./fixtures";
 
 class FakeSocket {
   static all: FakeSocket[] = [];

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkText, cleanName, compareIds, IdSequence, parseClientFrame, parseServerFrame } from "../../lib/protocol";
+import {
+  checkText,
+  cleanName,
+  compareIds,
+  IdSequence,
+  parseClientFrame,
+  parseServerFrame,
+} from "../../../lib/protocol";
 
 describe("parseClientFrame", () => {
   it("accepts every client frame of the contract", () => {
