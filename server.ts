@@ -1,7 +1,8 @@
 /**
- * Serves Flare outside Vercel (`npm run dev`, `npm start`): Next.js plus the request context that
- * `experimental_upgradeWebSocket` needs, so app/api/ws/route.ts runs unchanged. On Vercel this file
- * is not used; the platform performs the upgrade. See README "How the WebSocket route runs".
+ * Serves Flare outside Vercel (`npm run dev`, `npm start`): Next.js for pages and HTTP routes, and
+ * the WebSocket route module (app/api/ws/route.ts) called directly for upgrades, with the request
+ * context that `experimental_upgradeWebSocket` needs (lib/server/upgrade.ts). On Vercel this file
+ * is not used; the platform calls the same route and performs the upgrade.
  */
 import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
@@ -9,7 +10,8 @@ import next from "next";
 import { env } from "./lib/env";
 import { shutdownInstance } from "./lib/instance";
 import { installRequestContext, pendingBackgroundWork } from "./lib/server/request-context";
-import { handleUpgradeThroughNext } from "./lib/server/upgrade";
+import { GET as webSocketRoute } from "./app/api/ws/route";
+import { serveUpgrade } from "./lib/server/upgrade";
 
 const WS_PATH = "/api/ws";
 const EXIT_DEADLINE_MS = 10_000;
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => void handle(req, res));
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (path === WS_PATH) handleUpgradeThroughNext(handle, req, socket as import("node:net").Socket, head);
+    if (path === WS_PATH) serveUpgrade(webSocketRoute, req, socket as import("node:net").Socket, head);
     else if (nextUpgrades.listenerCount("upgrade") > 0) nextUpgrades.emit("upgrade", req, socket, head);
     else socket.destroy();
   });

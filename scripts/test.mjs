@@ -43,8 +43,10 @@ run(process.execPath, [
   ".",
 ]);
 run(process.execPath, [path.join("node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."]);
-if (needsBuild && process.env.FLARE_SKIP_BUILD !== "1")
+if (needsBuild && process.env.FLARE_SKIP_BUILD !== "1") {
   run(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"]);
+  run(process.execPath, [path.join("scripts", "build-server.mjs")]);
+}
 run(process.execPath, [
   "--import",
   "tsx",

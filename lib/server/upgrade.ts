@@ -1,40 +1,26 @@
-import { ServerResponse, type IncomingMessage } from "node:http";
+import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import { Duplex } from "node:stream";
+import { NextRequest } from "next/server";
 import { runWithContext } from "./request-context";
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<unknown> | unknown;
+/** The WebSocket route's handler: `GET` of app/api/ws/route.ts. */
+export type UpgradeRoute = (req: NextRequest) => Promise<Response>;
 
 /**
- * Runs an upgrade request through Next's request handler, so `app/api/ws/route.ts` decides.
+ * Serves an upgrade request with the WebSocket route module itself, the way the Vercel runtime
+ * does: the route runs with a request context whose `upgradeWebSocket()` hands over the raw socket.
  *
- * Next writes a response for every request: a rejection (403, 426, 503) must reach the client,
- * but after the route upgraded, Next's 204 must not land inside the WebSocket stream. Next writes
- * into a relay that forwards to the real socket until `upgradeWebSocket()` is called, and drops
- * everything after it.
+ * Not through Next's request pipeline: that pipeline costs milliseconds per connection, and the
+ * request and response objects it builds stayed reachable from the socket for the socket's whole
+ * life (about 30 KB of heap per idle connection; see the cost notes of issue #9). A rejection the
+ * route answers (403, 426, 503) is written to the socket as a plain HTTP response.
  */
-export function handleUpgradeThroughNext(handler: Handler, req: IncomingMessage, socket: Socket, head: Buffer): void {
+export function serveUpgrade(route: UpgradeRoute, req: IncomingMessage, socket: Socket, head: Buffer): void {
   let upgraded = false;
-  const relay = new Duplex({
-    write(chunk, _encoding, callback) {
-      if (upgraded || socket.destroyed) return callback();
-      socket.write(chunk, callback);
-    },
-    final(callback) {
-      callback();
-    },
-    read() {},
-  });
   // A client that goes away before the upgrade: nothing else would close its socket.
   const onEnd = () => socket.destroy();
   socket.on("end", onEnd);
   socket.on("error", () => socket.destroy());
-
-  const res = new ServerResponse(req);
-  res.assignSocket(relay as unknown as Socket);
-  res.on("finish", () => {
-    if (!upgraded) socket.end();
-  });
 
   const upgradeWebSocket = () => {
     if (upgraded) throw new Error("upgradeWebSocket() called twice");
@@ -45,10 +31,28 @@ export function handleUpgradeThroughNext(handler: Handler, req: IncomingMessage,
 
   runWithContext({ upgradeWebSocket }, async () => {
     try {
-      await handler(req, res);
+      const response = await route(toNextRequest(req));
+      if (!upgraded) await writeResponse(socket, response);
     } catch (e) {
-      console.error("[upgrade] handler failed:", e);
+      console.error("[upgrade] route failed:", e);
       if (!upgraded) socket.end("HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     }
   });
+}
+
+function toNextRequest(req: IncomingMessage): NextRequest {
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  return new NextRequest(new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`), { headers });
+}
+
+async function writeResponse(socket: Socket, response: Response): Promise<void> {
+  const body = Buffer.from(await response.arrayBuffer());
+  const lines = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ""}`];
+  response.headers.forEach((value, name) => {
+    if (name !== "content-length" && name !== "connection") lines.push(`${name}: ${value}`);
+  });
+  lines.push(`Content-Length: ${body.length}`, "Connection: close", "", "");
+  socket.end(Buffer.concat([Buffer.from(lines.join("\r\n"), "latin1"), body]));
 }

@@ -5,7 +5,7 @@ import { freePort } from "./ports";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
-/** One real Flare instance: server.ts serving the production build, as `npm start` does. */
+/** One real Flare instance: the bundled server.ts serving the production build, as `npm start` does. */
 export type AppInstance = {
   port: number;
   /** The server process (node running server.ts), e.g. for /proc/<pid>/status. */
@@ -21,14 +21,17 @@ export type AppInstance = {
   readonly exited: boolean;
 };
 
+/** What `npm run build` bundles server.ts into (scripts/build-server.mjs). */
+const SERVER_BUNDLE = ".next/flare-server.mjs";
+
 export type StartOptions = { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number };
 
 export async function startApp(opts: StartOptions = {}): Promise<AppInstance> {
-  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID")) || !existsSync(path.join(ROOT, SERVER_BUNDLE))) {
     throw new Error("No production build: run `npm run build` first (npm test does it for you).");
   }
   const port = opts.port ?? (await freePort());
-  const proc: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const proc: ChildProcess = spawn(process.execPath, [SERVER_BUNDLE], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -19,7 +19,7 @@ local room, maxlen, data, origin = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local mode, value = room_expiry(room)
 if not mode then return gone() end
 local id = redis.call('XADD', KEYS[K_EVENTS], 'MAXLEN', '~', maxlen, '*', 'd', data, 'o', origin)
-touch_room(mode, value)
+touch_room(mode, value, K_EVENTS)
 return id
 `),
 };

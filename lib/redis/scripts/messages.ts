@@ -55,7 +55,7 @@ if member ~= '' then
   local old = redis.call('ZRANGEBYSCORE', KEYS[K_NONCE_TIMES], '-inf', '(' .. string.format('%d', now - dedupe), 'LIMIT', 0, 500)
   if #old > 0 then remove_members(KEYS[K_NONCE_TIMES], KEYS[K_NONCES], old) end
 end
-touch_room(mode, value)
+if member ~= '' then touch_room(mode, value, K_MESSAGES, K_NONCES, K_NONCE_TIMES) else touch_room(mode, value, K_MESSAGES) end
 return {0, id}
 `),
 

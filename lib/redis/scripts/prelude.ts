@@ -20,8 +20,10 @@ const k = (name: (typeof ROOM_KEY_ORDER)[number]) => ROOM_KEY_ORDER.indexOf(name
  * Shared prelude: key positions, Redis-clock "now", the room expiry rule and chunked helpers.
  *
  * Expiry rule: a room whose `:meta` key exists expires with it (PEXPIRETIME of meta is applied with
- * PEXPIREAT to every other key of the room); the lobby (no meta) gets PEXPIRE 24 h on every write;
- * any other room without meta is gone, and the script writes nothing and answers ROOM_NOT_FOUND.
+ * PEXPIREAT to the keys a script writes); the lobby (no meta) gets PEXPIRE 24 h on them; any other
+ * room without meta is gone, and the script writes nothing and answers ROOM_NOT_FOUND. The
+ * per-message scripts touch only the keys they wrote; the heartbeat touches every key of the room,
+ * so a room in use keeps all of its keys.
  */
 const PRELUDE = `
 local K_MESSAGES, K_EVENTS, K_PRESENCE, K_CONNS, K_ANNOUNCED = ${k("messages")}, ${k("events")}, ${k("presence")}, ${k("conns")}, ${k("announced")}
@@ -44,12 +46,21 @@ local function room_expiry(room)
   return 'at', at
 end
 
-local function touch_room(mode, value)
+local function expire_key(mode, value, i)
+  if mode == 'at' then redis.call('PEXPIREAT', KEYS[i], value) else redis.call('PEXPIRE', KEYS[i], value) end
+end
+
+-- Applies the room's expiry to the keys at the given positions (a hot path touches only the keys
+-- it wrote), or to every key of the room but meta when none are given.
+local function touch_room(mode, value, ...)
   if mode == 'none' then return end
+  local only = {...}
+  if #only > 0 then
+    for _, i in ipairs(only) do expire_key(mode, value, i) end
+    return
+  end
   for i = 1, ROOM_KEY_COUNT do
-    if i ~= K_META then
-      if mode == 'at' then redis.call('PEXPIREAT', KEYS[i], value) else redis.call('PEXPIRE', KEYS[i], value) end
-    end
+    if i ~= K_META then expire_key(mode, value, i) end
   end
 end
 

@@ -28,7 +28,7 @@ if not mode then return gone() end
 redis.call('ZADD', KEYS[K_PRESENCE], now_ms(), conn)
 redis.call('HSET', KEYS[K_CONNS], conn, json)
 local added = redis.call('SADD', KEYS[K_ANNOUNCED], client)
-touch_room(mode, value)
+touch_room(mode, value, K_PRESENCE, K_CONNS, K_ANNOUNCED)
 return added
 `),
 
