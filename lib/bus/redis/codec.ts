@@ -38,6 +38,21 @@ export function encodeDraft(draft: MessageDraft): string {
   return JSON.stringify(stored);
 }
 
+/** The message a draft became once stored under `id`: what a read of the entry would give. */
+export function storedMessage(draft: MessageDraft, id: string): Message {
+  return {
+    id,
+    room: draft.room,
+    clientId: draft.clientId,
+    name: draft.name,
+    text: draft.text,
+    ts: idTime(id),
+    ...(draft.system ? { system: true as const } : {}),
+    ...(draft.event ? { event: draft.event } : {}),
+    ...(draft.nonce !== undefined ? { nonce: draft.nonce } : {}),
+  };
+}
+
 export function idTime(id: string): number {
   return Number(id.slice(0, id.indexOf("-")));
 }

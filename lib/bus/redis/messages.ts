@@ -2,7 +2,7 @@ import { FlareError, isMessageId, type Message, NONCE_DEDUPE_MS, ROOM_RETAINS } 
 import type { Commands } from "../../redis/commands";
 import { allRoomKeys, roomKeys } from "../../redis/keys";
 import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";
-import { decodeMessage, decodeMessages, encodeDraft } from "./codec";
+import { decodeMessage, decodeMessages, encodeDraft, storedMessage } from "./codec";
 
 /**
  * The message log of a room: a stream capped at ~ROOM_RETAINS entries (`MAXLEN ~` trims whole
@@ -21,9 +21,8 @@ export async function appendMessage(cmd: Commands, draft: MessageDraft): Promise
     if (!first) throw unexpected("flareAppend (duplicate)", reply);
     return { message: first, duplicate: true };
   }
-  const message = decodeMessage(draft.room, reply[1], ["d", data]);
-  if (!message) throw unexpected("flareAppend", reply);
-  return { message, duplicate: false };
+  if (!isMessageId(reply[1])) throw unexpected("flareAppend", reply);
+  return { message: storedMessage(draft, reply[1]), duplicate: false };
 }
 
 /** One round trip (flareHistory): after `since` when the stream holds it, else the newest `limit`. */

@@ -6,6 +6,7 @@ import {
   decodeMessage,
   encodeDraft,
   encodeEvent,
+  storedMessage,
 } from "../../../../lib/bus/redis/codec";
 import { backoffMs } from "../../../../lib/redis/client";
 import { allRoomKeys, roomKeys, ROOM_KEY_ORDER } from "../../../../lib/redis/keys";
@@ -71,6 +72,17 @@ describe("reconnect backoff", () => {
       const ms = backoffMs(attempt);
       const base = Math.min(2000, 50 * 2 ** (attempt - 1));
       assert.ok(ms >= base / 2 && ms <= base, `attempt ${attempt}: ${ms}`);
+    }
+  });
+
+  it("the message an append returns is exactly what reading its entry back gives", () => {
+    const drafts = [
+      { room: "r", clientId: "c1", name: "Ann", text: "hi", nonce: "n1" },
+      { room: "r", clientId: "c1", name: "Ann", text: "Ann joined", system: true as const, event: "joined" as const },
+    ];
+    for (const draft of drafts) {
+      const id = "1700000000123-4";
+      assert.deepEqual(storedMessage(draft, id), decodeMessage("r", id, ["d", encodeDraft(draft), "o", "inst"]));
     }
   });
 });
