@@ -40,8 +40,9 @@ export class MemoryRoomStore implements RoomStore {
     return this.live(roomId) !== undefined;
   }
 
-  async hasSeat(roomId: string, token: string): Promise<boolean> {
-    return this.live(roomId)?.seats.has(hashToken(token)) ?? false;
+  async getSeated(roomId: string, token: string): Promise<{ room: RoomMeta; seated: boolean } | null> {
+    const room = this.live(roomId);
+    return room ? { room: meta(roomId, room), seated: room.seats.has(hashToken(token)) } : null;
   }
 
   async destroy(roomId: string): Promise<boolean> {

@@ -36,14 +36,28 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async get(roomId: string): Promise<RoomMeta | null> {
+    return (await this.read(roomId))?.room ?? null;
+  }
+
+  async getSeated(roomId: string, token: string): Promise<{ room: RoomMeta; seated: boolean } | null> {
+    return this.read(roomId, hashToken(token));
+  }
+
+  /** One round trip: the meta, the seat count and, with `seatHash`, whether that seat is taken. */
+  private async read(roomId: string, seatHash?: string): Promise<{ room: RoomMeta; seated: boolean } | null> {
     const keys = roomKeys(roomId);
-    const [meta, members] = await this.cmd.run(async (r) => {
-      const res = await r.multi().hgetall(keys.meta).scard(keys.seats).exec();
-      return [res?.[0]?.[1], res?.[1]?.[1]] as const;
+    const res = await this.cmd.run((r) => {
+      const pipe = r.pipeline().hgetall(keys.meta).scard(keys.seats);
+      if (seatHash !== undefined) pipe.sismember(keys.seats, seatHash);
+      return pipe.exec();
+    });
+    const [meta, members, seated] = (res ?? []).map(([err, value]) => {
+      if (err) throw err;
+      return value;
     });
     const parsed = metaSchema.safeParse(meta);
     if (!parsed.success || parsed.data.expiresAt <= Date.now()) return null;
-    return { roomId, ...parsed.data, members: Number(members) || 0 };
+    return { room: { roomId, ...parsed.data, members: Number(members) || 0 }, seated: seated === 1 };
   }
 
   async claimSeat(roomId: string, token: string | undefined): Promise<SeatClaim> {
@@ -56,11 +70,6 @@ export class RedisRoomStore implements RoomStore {
     if (status === -1) throw new FlareError("room_full");
     const room = { roomId, capacity, members, expiresAt };
     return status === 1 ? { room, token: token!, claimed: false } : { room, token: fresh, claimed: true };
-  }
-
-  async hasSeat(roomId: string, token: string): Promise<boolean> {
-    const n = await this.cmd.run((r) => r.sismember(roomKeys(roomId).seats, hashToken(token)));
-    return n === 1;
   }
 
   async destroy(roomId: string): Promise<boolean> {

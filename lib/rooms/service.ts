@@ -30,10 +30,15 @@ export class RoomService implements RoomAccess {
   /** 404 for an unknown room; for a private room, 401 without a valid seat. */
   async requireSeat(roomId: string, token: string | undefined): Promise<RoomMeta | null> {
     if (roomId === LOBBY) return null;
-    const room = ROOM_ID_PATTERN.test(roomId) ? await this.store.get(roomId) : null;
-    if (!room) throw new FlareError("room_not_found");
-    if (!token || !(await this.store.hasSeat(roomId, token))) throw new FlareError("unauthorized");
-    return room;
+    if (!ROOM_ID_PATTERN.test(roomId)) throw new FlareError("room_not_found");
+    if (!token) {
+      await this.get(roomId); // an unknown room answers 404 before a missing seat answers 401
+      throw new FlareError("unauthorized");
+    }
+    const found = await this.store.getSeated(roomId, token);
+    if (!found) throw new FlareError("room_not_found");
+    if (!found.seated) throw new FlareError("unauthorized");
+    return found.room;
   }
 
   /** The room's metadata; `room_not_found` when it does not exist (or expired). */

@@ -26,7 +26,8 @@ export interface RoomStore {
   get(roomId: string): Promise<RoomMeta | null>;
   /** Atomic: N concurrent claims on k free seats seat exactly k, across instances. */
   claimSeat(roomId: string, token: string | undefined): Promise<SeatClaim>;
-  hasSeat(roomId: string, token: string): Promise<boolean>;
+  /** The room and whether `token` holds one of its seats, in one read; null for an unknown room. */
+  getSeated(roomId: string, token: string): Promise<{ room: RoomMeta; seated: boolean } | null>;
   /** Deletes the room and every key it has. False when it did not exist. */
   destroy(roomId: string): Promise<boolean>;
 }
