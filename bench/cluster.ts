@@ -2,6 +2,7 @@ import { z } from "zod";
 import { startApp, type AppInstance } from "../tests/helpers/app-server";
 import { startRedis, type RedisServer } from "../tests/helpers/redis-server";
 import { startRelay, type RelayInstance } from "./baseline/start";
+import { inspectEnv } from "./gc";
 import { redisServerPid } from "./proc";
 
 /**
@@ -13,6 +14,8 @@ export type Cluster = {
   redisPid: number;
   a: AppInstance;
   b: AppInstance;
+  /** Inspector ports of a and b (for a GC before an RSS reading). */
+  inspectPorts: [number, number];
   memory: AppInstance;
   baseline: [RelayInstance, RelayInstance];
 };
@@ -26,16 +29,25 @@ export async function startCluster(): Promise<Cluster> {
     started.push(redis);
     const redisPid = await redisServerPid(redis.url);
     const env = { REDIS_URL: redis.url };
+    const [ia, ib] = await Promise.all([inspectEnv(), inspectEnv()]);
     const [apps, relays] = await Promise.all([
       allStarted(started, [
-        startApp({ env: { ...env, INSTANCE_ID: "bench-a" }, timeoutMs: 60_000 }),
-        startApp({ env: { ...env, INSTANCE_ID: "bench-b" }, timeoutMs: 60_000 }),
+        startApp({ env: { ...env, ...ia.env, INSTANCE_ID: "bench-a" }, timeoutMs: 60_000 }),
+        startApp({ env: { ...env, ...ib.env, INSTANCE_ID: "bench-b" }, timeoutMs: 60_000 }),
         startApp({ env: { INSTANCE_ID: "bench-mem" }, timeoutMs: 60_000 }),
       ]),
       allStarted(started, [startRelay(redis.url, "base-a"), startRelay(redis.url, "base-b")]),
     ]);
     const [a, b, memory] = apps;
-    return { redis, redisPid, a: a!, b: b!, memory: memory!, baseline: [relays[0]!, relays[1]!] };
+    return {
+      redis,
+      redisPid,
+      a: a!,
+      b: b!,
+      inspectPorts: [ia.port, ib.port],
+      memory: memory!,
+      baseline: [relays[0]!, relays[1]!],
+    };
   } catch (e) {
     await Promise.allSettled(started.map((s) => s.stop()));
     throw e;

@@ -36,7 +36,7 @@ export type ConnectionsResult = {
   mbAfterJoin: number;
   /** Sockets the server closed while they were held open (e.g. 4008 slow consumer). */
   closedByServer: Record<string, number>;
-  /** RSS of all the target's processes, MB; `kbPerConnection` = (open − before) / joined. */
+  /** RSS of all the target's processes after a full GC, MB; `kbPerConnection` = (open − before) / joined. */
   memory: { beforeMb: number; openMb: number; closedMb: number; kbPerConnection: number };
   errors: Record<string, number>;
 };
@@ -55,6 +55,7 @@ export async function measureConnections(o: ConnectionsOptions): Promise<Connect
   const rooms = await inBatches(roomCount, 5, (k) => o.target.newRoom(k));
   const seats = await claimSeats(o.target, o.meter, rooms, perRoom);
   await sleep(500);
+  await o.target.collectGarbage();
   const before = totalRssKb(pids);
   const latencies: number[] = [];
   let failed = 0;
@@ -79,6 +80,7 @@ export async function measureConnections(o: ConnectionsOptions): Promise<Connect
   try {
     await quiet(clients, 500, 5000); // the tail of presence / "joined" broadcasts
     const cpu = o.meter.stop();
+    await o.target.collectGarbage();
     const open = totalRssKb(pids);
     const closedByServer: Record<string, number> = {};
     for (const c of clients)
@@ -87,6 +89,7 @@ export async function measureConnections(o: ConnectionsOptions): Promise<Connect
     const bytes = clients.reduce((s, c) => s + c.bytesAfterJoin, 0);
     await inBatches(clients.length, 100, (i) => clients[i]!.close());
     await sleep(o.settleMs ?? 3000);
+    await o.target.collectGarbage();
     return {
       sockets: roomCount * perRoom,
       rooms: roomCount,

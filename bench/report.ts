@@ -93,7 +93,7 @@ export function formatReport(r: BenchResults): string {
     "",
     "Details",
     ...details(r),
-    row("  Flare fan-out delivery latency", r.fanout.flare.latency),
+    row("Flare fan-out delivery latency", r.fanout.flare.latency),
     `  Flare Redis round trips per message: store path ${rc.storeRoundTrips}, reader XREAD ${rc.readerRoundTrips}`,
     ...Object.entries(rc.byCommand).map(([k, v]) => `    ${v.toFixed(3).padStart(7)}  ${k}`),
   ].join("\n");

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { claimSeat, createRoom, type Cluster } from "./cluster";
+import { collectGarbage } from "./gc";
 import { sleep } from "./time";
 
 /** A room to join; `cookie` is the seat every socket of the bench's one "browser" sends (Flare only). */
@@ -12,9 +13,15 @@ export type Target = {
   pids: readonly number[];
   /** A fresh room, created through instance `i % wsUrls.length`. */
   newRoom(i: number): Promise<BenchRoom>;
+  /** A full GC in every process (before an RSS reading). */
+  collectGarbage(): Promise<void>;
   /** Another seat of a room, claimed over HTTP through instance `i`; absent where there are no seats. */
   claimSeat?: (roomId: string, i: number) => Promise<string>;
 };
+
+async function gcAll(processes: [pid: number, inspectPort: number][]): Promise<void> {
+  await Promise.all(processes.map(([pid, port]) => collectGarbage(pid, port)));
+}
 
 export function flareTarget(c: Cluster): Target {
   const apps = [c.a, c.b];
@@ -24,6 +31,7 @@ export function flareTarget(c: Cluster): Target {
     wsUrls: apps.map((a) => a.wsUrl),
     pids: apps.map((a) => a.pid),
     newRoom: (i) => createRoom(app(i).url),
+    collectGarbage: () => gcAll(apps.map((a, i) => [a.pid, c.inspectPorts[i]!])),
     claimSeat: (roomId, i) => claimSeat(app(i).url, roomId),
   };
 }
@@ -34,6 +42,7 @@ export function baselineTarget(c: Cluster): Target {
     wsUrls: c.baseline.map((r) => r.wsUrl),
     pids: c.baseline.map((r) => r.pid),
     newRoom: async () => ({ roomId: randomBytes(8).toString("hex") }),
+    collectGarbage: () => gcAll(c.baseline.map((r) => [r.pid, r.inspectPort])),
   };
 }
 

@@ -1,15 +1,17 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { freePort } from "../../tests/helpers/ports";
+import { inspectEnv } from "../gc";
 
 /** One process of the baseline relay (bench/baseline/relay.ts). */
-export type RelayInstance = { pid: number; port: number; wsUrl: string; stop(): Promise<void> };
+export type RelayInstance = { pid: number; port: number; inspectPort: number; wsUrl: string; stop(): Promise<void> };
 
 /** Starts a relay on a free port and resolves once it listens; SIGTERM then SIGKILL after 5 s on stop. */
 export async function startRelay(redisUrl: string, instanceId: string, timeoutMs = 20_000): Promise<RelayInstance> {
   const port = await freePort();
+  const inspect = await inspectEnv();
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "relay.ts")], {
-    env: { ...process.env, PORT: String(port), REDIS_URL: redisUrl, INSTANCE_ID: instanceId },
+    env: { ...process.env, ...inspect.env, PORT: String(port), REDIS_URL: redisUrl, INSTANCE_ID: instanceId },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -37,6 +39,7 @@ export async function startRelay(redisUrl: string, instanceId: string, timeoutMs
   return {
     pid: proc.pid ?? -1,
     port,
+    inspectPort: inspect.port,
     wsUrl: `ws://127.0.0.1:${port}/api/ws`,
     async stop() {
       if (exited) return;
