@@ -1,10 +1,24 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { startApp, type AppInstance } from "../tests/helpers/app-server";
 import { startRedis, type RedisServer } from "../tests/helpers/redis-server";
+import { startRelay, type RelayInstance } from "./baseline/start";
+import { inspectEnv } from "./gc";
+import { redisServerPid } from "./proc";
 
-/** What the bench runs against: one Redis, two instances sharing it, one in-memory instance. */
-export type Cluster = { redis: RedisServer; a: AppInstance; b: AppInstance; memory: AppInstance };
+/**
+ * What the bench runs against: one Redis, two Flare instances sharing it, one in-memory Flare
+ * instance, and two processes of the baseline relay on the same Redis.
+ */
+export type Cluster = {
+  redis: RedisServer;
+  redisPid: number;
+  a: AppInstance;
+  b: AppInstance;
+  /** Inspector ports of a and b (for a GC before an RSS reading). */
+  inspectPorts: [number, number];
+  memory: AppInstance;
+  baseline: [RelayInstance, RelayInstance];
+};
 
 /** Starts everything; on a failure stops whatever did start. */
 export async function startCluster(): Promise<Cluster> {
@@ -13,22 +27,44 @@ export async function startCluster(): Promise<Cluster> {
     const redis = await startRedis();
     if (!redis) throw new Error("redis-server not found on PATH: the bench needs it");
     started.push(redis);
+    const redisPid = await redisServerPid(redis.url);
     const env = { REDIS_URL: redis.url };
-    const apps = await Promise.allSettled([
-      startApp({ env: { ...env, INSTANCE_ID: "bench-a" }, timeoutMs: 60_000 }),
-      startApp({ env: { ...env, INSTANCE_ID: "bench-b" }, timeoutMs: 60_000 }),
-      startApp({ env: { INSTANCE_ID: "bench-mem" }, timeoutMs: 60_000 }),
+    const [ia, ib] = await Promise.all([inspectEnv(), inspectEnv()]);
+    const [apps, relays] = await Promise.all([
+      allStarted(started, [
+        startApp({ env: { ...env, ...ia.env, INSTANCE_ID: "bench-a" }, timeoutMs: 60_000 }),
+        startApp({ env: { ...env, ...ib.env, INSTANCE_ID: "bench-b" }, timeoutMs: 60_000 }),
+        startApp({ env: { INSTANCE_ID: "bench-mem" }, timeoutMs: 60_000 }),
+      ]),
+      allStarted(started, [startRelay(redis.url, "base-a"), startRelay(redis.url, "base-b")]),
     ]);
-    for (const app of apps) if (app.status === "fulfilled") started.push(app.value);
-    const [a, b, memory] = apps.map((app) => {
-      if (app.status === "rejected") throw app.reason;
-      return app.value;
-    });
-    return { redis, a: a!, b: b!, memory: memory! };
+    const [a, b, memory] = apps;
+    return {
+      redis,
+      redisPid,
+      a: a!,
+      b: b!,
+      inspectPorts: [ia.port, ib.port],
+      memory: memory!,
+      baseline: [relays[0]!, relays[1]!],
+    };
   } catch (e) {
     await Promise.allSettled(started.map((s) => s.stop()));
     throw e;
   }
+}
+
+/** Waits for every start; records the ones that started (to stop them), then throws the first failure. */
+async function allStarted<T extends { stop(): Promise<unknown> }>(
+  started: { stop(): Promise<unknown> }[],
+  starts: Promise<T>[],
+): Promise<T[]> {
+  const settled = await Promise.allSettled(starts);
+  for (const s of settled) if (s.status === "fulfilled") started.push(s.value);
+  return settled.map((s) => {
+    if (s.status === "rejected") throw s.reason;
+    return s.value;
+  });
 }
 
 /** SIGTERM, then SIGKILL after 5 s: cleanup never hangs. */
@@ -38,7 +74,7 @@ export async function stopCluster(c: Partial<Cluster>): Promise<void> {
     const timer = setTimeout(() => void app.kill(), 5000);
     await app.stop().finally(() => clearTimeout(timer));
   };
-  await Promise.allSettled([stopApp(c.a), stopApp(c.b), stopApp(c.memory)]);
+  await Promise.allSettled([stopApp(c.a), stopApp(c.b), stopApp(c.memory), ...(c.baseline ?? []).map((r) => r.stop())]);
   await c.redis?.stop();
 }
 
@@ -58,9 +94,11 @@ export async function createRoom(baseUrl: string): Promise<{ roomId: string; coo
   return { roomId: body.data.roomId, cookie };
 }
 
-/** Resident set size and its peak (kB) of a process, from /proc/<pid>/status. */
-export function memoryKb(pid: number): { rssKb: number; hwmKb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
-  return { rssKb: field("VmRSS"), hwmKb: field("VmHWM") };
+/** Claims one more seat of a room over HTTP (`POST /api/rooms/:id/join`, no cookie): the new seat's cookie. */
+export async function claimSeat(baseUrl: string, roomId: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/rooms/${roomId}/join`, { method: "POST" });
+  await res.arrayBuffer();
+  const cookie = res.headers.getSetCookie()[0]?.split(";")[0];
+  if (res.status !== 200 || !cookie) throw new Error(`POST /api/rooms/${roomId}/join answered ${res.status}`);
+  return cookie;
 }

@@ -1,14 +1,17 @@
 import { compareIds } from "../lib/protocol";
 import { BenchClient } from "./client";
 import { countErrors } from "./latency";
+import { perThousand, type CpuMeter, type CpuUse, type PerThousand } from "./proc";
 import { round, summarize, type Summary } from "./stats";
 import { inBatches, now, paced, sleep, until } from "./time";
 
 export type FanoutOptions = {
   room: string;
-  cookie: string;
+  cookie?: string;
+  /** Reads server and Redis CPU from the first send until the last receiver has every message. */
+  meter: CpuMeter;
   /** Receivers and senders are spread evenly over these instances. */
-  wsUrls: string[];
+  wsUrls: readonly string[];
   receivers?: number;
   senders?: number;
   perSenderPerSecond?: number;
@@ -35,6 +38,9 @@ export type FanoutResult = {
     receiversDivergent: number;
   };
   joinSeconds: number;
+  cpu: CpuUse;
+  /** Per 1000 deliveries to the receivers (the senders' own copies are not counted). */
+  per1kDeliveries: PerThousand;
   errors: Record<string, number>;
 };
 
@@ -61,6 +67,7 @@ export async function measureFanout(o: FanoutOptions): Promise<FanoutResult> {
     await sleep(1500); // "joined" system messages and presence storms of the joins settle
     const sentAt = new Map<string, number>();
     const prefix = `${o.tag}-m`;
+    o.meter.start();
     const sendStart = now();
     await Promise.all(
       senders.map((s, k) =>
@@ -73,6 +80,7 @@ export async function measureFanout(o: FanoutOptions): Promise<FanoutResult> {
     const sendSeconds = (now() - sendStart) / 1000;
     const total = sentAt.size;
     await until(() => receivers.every((r) => r.tagged(prefix).length >= total), 15_000);
+    const cpu = o.meter.stop();
 
     const acked = senders.flatMap((s) => [...s.acks.values()].map((a) => a.id)).sort(compareIds);
     const arrivals = receivers.map((r) => r.tagged(prefix));
@@ -93,6 +101,8 @@ export async function measureFanout(o: FanoutOptions): Promise<FanoutResult> {
         acked,
       ),
       joinSeconds: round(joinSeconds),
+      cpu,
+      per1kDeliveries: perThousand(cpu, samples.length),
       errors: countErrors(all),
     };
   } finally {

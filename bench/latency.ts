@@ -38,7 +38,7 @@ export type LatencyResult = {
  * receiver.
  */
 export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> {
-  const n = o.messages ?? 500;
+  const n = o.messages ?? 300;
   const perSecond = o.perSecond ?? 50;
   const senderCount = o.senders ?? 6;
   const join = (wsUrl: string, clientId: string) =>

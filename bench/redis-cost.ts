@@ -6,7 +6,7 @@ import { inBatches, paced, sleep, until } from "./time";
 export type RedisCostOptions = {
   redisUrl: string;
   room: string;
-  cookie: string;
+  cookie?: string;
   senderWsUrl: string;
   receiverWsUrl: string;
   tag: string;
@@ -47,7 +47,7 @@ export type RedisCostResult = {
  * difference divided by the message count.
  */
 export async function measureRedisCost(o: RedisCostOptions): Promise<RedisCostResult> {
-  const n = o.messages ?? 200;
+  const n = o.messages ?? 100;
   const perSecond = o.perSecond ?? 50;
   const senderCount = o.senders ?? 6;
   const join = (url: string, clientId: string) => BenchClient.join({ url, room: o.room, clientId, cookie: o.cookie });

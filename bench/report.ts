@@ -1,20 +1,27 @@
+import type { ChatResult } from "./chat";
 import type { ConnectionsResult } from "./connections";
 import type { FanoutResult } from "./fanout";
+import type { Section } from "./figures";
 import type { LatencyResult } from "./latency";
 import type { RedisCostResult } from "./redis-cost";
 import type { Summary } from "./stats";
+import type { Pair } from "./target";
 
 export type BenchResults = {
   meta: { date: string; node: string; cpus: number; cpuModel: string; totalSeconds: number };
   latencyRedis: LatencyResult;
   latencyMemory: LatencyResult;
-  redisCost: RedisCostResult;
-  fanout: FanoutResult;
-  connections: ConnectionsResult;
+  redisCost: Pair<RedisCostResult>;
+  chat: Pair<ChatResult>;
+  fanout: Pair<FanoutResult>;
+  connections: Pair<ConnectionsResult>;
+  /** The comparison tables, as printed. */
+  figures: Section[];
 };
 
 const pad = (s: string | number, w: number) => String(s).padStart(w);
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "-");
+const errs = (e: Record<string, number>) => (Object.keys(e).length ? JSON.stringify(e) : "none");
 
 function row(label: string, s: Summary, extra = ""): string {
   return `  ${label.padEnd(38)}${pad(s.n, 6)}${pad(fmt(s.p50), 9)}${pad(fmt(s.p95), 9)}${pad(fmt(s.p99), 9)}${pad(fmt(s.max), 9)}  ${extra}`;
@@ -30,33 +37,64 @@ function latencyRows(prefix: string, r: LatencyResult): string[] {
   ];
 }
 
+/** Three significant digits, without exponent notation for the small CPU figures. */
+function num(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return "-";
+  if (x === 0 || Math.abs(x) >= 100) return String(Math.round(x));
+  return x.toPrecision(3).replace(/\.?0+$/, "");
+}
+
+function table(s: Section): string[] {
+  return [
+    s.title,
+    `  ${"".padEnd(44)}${pad("Flare", 10)}${pad("baseline", 10)}${pad("Flare ÷ baseline", 18)}`,
+    ...s.figures.map(
+      (f) =>
+        `  ${f.label.padEnd(44)}${pad(num(f.flare), 10)}${pad(num(f.baseline), 10)}${pad(f.ratio === null ? "" : `${num(f.ratio)}×`, 18)}`,
+    ),
+  ];
+}
+
+function details(r: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const [name, f] of Object.entries(r.fanout)) {
+    lines.push(
+      `  fan-out ${name}: deliveries ${f.deliveries}/${f.deliveriesExpected}, acked ${f.acked}/${f.messagesSent}, ${f.sentPerSecond} msg/s stored; ` +
+        `order: ${f.order.receiversComplete} complete & identical, ${f.order.receiversMissing} missing some, ` +
+        `${f.order.receiversOutOfOrder} out of order, ${f.order.receiversDivergent} divergent; errors ${errs(f.errors)}`,
+    );
+  }
+  for (const [name, c] of Object.entries(r.chat))
+    lines.push(`  chat ${name}: ${c.deliveries}/${c.deliveriesExpected} deliveries; errors ${errs(c.errors)}`);
+  for (const [name, c] of Object.entries(r.connections)) {
+    const m = c.memory;
+    lines.push(
+      `  connections ${name}: ${c.joined}/${c.sockets} joined, ${c.failed} failed, ${c.joinsPerSecond} joins/s, ` +
+        `${c.framesAfterJoin} frames (${c.mbAfterJoin} MB) after own join; closed by server ${errs(c.closedByServer)}; ` +
+        `RSS MB before ${m.beforeMb}, open ${m.openMb}, after close ${m.closedMb}`,
+    );
+  }
+  return lines;
+}
+
 export function formatReport(r: BenchResults): string {
-  const f = r.fanout;
-  const c = r.connections;
-  const rc = r.redisCost.perMessage;
-  const errs = (e: Record<string, number>) => (Object.keys(e).length ? JSON.stringify(e) : "none");
+  const rc = r.redisCost.flare.perMessage;
   return [
     `Flare bench — ${r.meta.date}, node ${r.meta.node}, ${r.meta.cpus} CPUs (${r.meta.cpuModel}), ${r.meta.totalSeconds} s`,
     "",
-    `Latency (ms), ${r.latencyRedis.messages} msgs at ${r.latencyRedis.perSecond}/s over ${r.latencyRedis.senders} sender sockets`,
+    `Latency (ms), Flare, ${r.latencyRedis.messages} msgs at ${r.latencyRedis.perSecond}/s over ${r.latencyRedis.senders} sender sockets`,
     `  ${"".padEnd(38)}${pad("n", 6)}${pad("p50", 9)}${pad("p95", 9)}${pad("p99", 9)}${pad("max", 9)}`,
     ...latencyRows("redis:", r.latencyRedis),
     ...latencyRows("memory:", r.latencyMemory),
     `  errors: redis ${errs(r.latencyRedis.errors)}, memory ${errs(r.latencyMemory.errors)}`,
     "",
-    `Fan-out: ${f.receivers} receivers over 2 instances, ${f.senders} senders × ${f.messagesSent / f.senders} msgs (${f.sentPerSecond} msg/s stored)`,
-    `  deliveries ${f.deliveries}/${f.deliveriesExpected}, ${f.deliveredPerSecond} deliveries/s, acked ${f.acked}/${f.messagesSent}`,
-    row("delivery latency", f.latency),
-    `  order: ${f.order.receiversComplete} receivers complete & identical, ${f.order.receiversMissing} missing some, ` +
-      `${f.order.receiversOutOfOrder} out of order, ${f.order.receiversDivergent} divergent; joins took ${f.joinSeconds} s; errors ${errs(f.errors)}`,
+    "Cost, Flare beside the baseline relay (bench/baseline/relay.ts) on the same Redis and clients",
+    ...r.figures.flatMap((s) => ["", ...table(s)]),
     "",
-    `Connections: ${c.joined}/${c.sockets} joined (batches of ${c.batch}), ${c.failed} failed, ${c.joinsPerSecond} joins/s`,
-    row("connect→history", c.joinLatency),
-    `  received after own join: ${c.framesAfterJoin} frames, ${c.mbAfterJoin} MB; closed by server: ${errs(c.closedByServer)}`,
-    `  RSS MB: before ${c.memory.before.rssMb}, ${c.sockets} open ${c.memory.open.rssMb}, after close ${c.memory.closed.rssMb} (peak ${c.memory.closed.peakMb})`,
-    "",
-    `Redis per message (${r.redisCost.messages} msgs, MONITOR, idle window subtracted)`,
-    `  store path round trips ${rc.storeRoundTrips}, reader XREAD round trips ${rc.readerRoundTrips}, total ${rc.totalRoundTrips}; commands inside scripts ${rc.luaCommands}`,
+    "Details",
+    ...details(r),
+    row("Flare fan-out delivery latency", r.fanout.flare.latency),
+    `  Flare Redis round trips per message: store path ${rc.storeRoundTrips}, reader XREAD ${rc.readerRoundTrips}`,
     ...Object.entries(rc.byCommand).map(([k, v]) => `    ${v.toFixed(3).padStart(7)}  ${k}`),
   ].join("\n");
 }

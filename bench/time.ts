@@ -2,6 +2,11 @@ import { performance } from "node:perf_hooks";
 
 export const now = (): number => performance.now();
 
+/** Progress on stderr, with the seconds since the bench process started. */
+export function step(what: string): void {
+  console.error(`[bench +${(now() / 1000).toFixed(1)} s] ${what}`);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, ms)));
 }
