@@ -22,7 +22,7 @@ const schema = z.object({
         .map((s) => s.trim().replace(/\/+$/, ""))
         .filter(Boolean),
     ),
-  /** A name for this instance in logs and /api/health; random when unset. */
+  /** Prefix of this instance's id in logs and /api/health (a random suffix keeps ids unique). */
   INSTANCE_ID: z.string().trim().min(1).max(64).optional(),
   /** How long a crashed instance's connections stay in presence (heartbeats refresh it). */
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).default(30_000),

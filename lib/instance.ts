@@ -46,7 +46,9 @@ export async function shutdownInstance(deadlineMs: number): Promise<void> {
 
 function createInstance(): Instance {
   const config = env();
-  const id = config.INSTANCE_ID ?? nanoid(8);
+  // Unique per process even when every instance gets the same INSTANCE_ID (as on Vercel): an instance
+  // skips stream events whose origin is its own id, so a shared id would drop its peers' events.
+  const id = config.INSTANCE_ID ? `${config.INSTANCE_ID}-${nanoid(6)}` : nanoid(8);
   const { bus, store } = createStores(id);
   // The callback runs only after a room ends, long after `hub` is initialised.
   const rooms = new RoomService(store, bus, (roomId, reason) => hub.endRoom(roomId, reason));

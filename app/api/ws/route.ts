@@ -1,10 +1,10 @@
-import { experimental_upgradeWebSocket } from "@vercel/functions";
 import { getHub } from "@/lib/hub";
 import { jsonError } from "@/lib/http/respond";
 import { route } from "@/lib/http/route";
 import { MAX_FRAME_BYTES } from "@/lib/protocol";
 import { seatTokens } from "@/lib/rooms/seat-cookie";
 import { isOriginAllowed } from "@/lib/server/origin";
+import { upgradeWebSocket } from "@/lib/server/upgrade-websocket";
 
 export const dynamic = "force-dynamic";
 
@@ -20,5 +20,5 @@ export const GET = route(async (req) => {
   if (!hub.accepting) return jsonError(503, "unavailable", "This instance is shutting down.");
   const seats = seatTokens(req.cookies);
   // No await between the upgrade and hub.accept: the client's first frame must find its listener.
-  return experimental_upgradeWebSocket((ws) => void hub.accept(ws, { seats }), { maxPayload: MAX_FRAME_BYTES });
+  return upgradeWebSocket((ws) => void hub.accept(ws, { seats }), { maxPayload: MAX_FRAME_BYTES });
 });
