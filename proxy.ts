@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { isFlareError } from "@/lib/protocol";
+import { deploymentProblem } from "@/lib/env";
 import { isHttps } from "@/lib/http/request";
 import { instance } from "@/lib/instance";
 import { seatToken, setSeatCookie } from "@/lib/rooms/seat-cookie";
@@ -14,6 +15,9 @@ import { seatToken, setSeatCookie } from "@/lib/rooms/seat-cookie";
  * route handlers, so it shares `instance()` (memory store or Redis) with them.
  */
 export async function proxy(req: NextRequest): Promise<NextResponse> {
+  // Nothing can be shared between instances (see deploymentProblem): the page renders, and the
+  // WebSocket upgrade answers 503 with the reason.
+  if (deploymentProblem()) return NextResponse.next();
   // A prefetch is not a visit: it must not take a seat.
   if (req.headers.get("next-router-prefetch") || req.headers.get("purpose") === "prefetch") return NextResponse.next();
 

@@ -28,6 +28,8 @@ const schema = z.object({
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).default(30_000),
   /** A clientId's "left" message waits this long for a reconnect (contract: within 5 s). */
   LEAVE_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(2000),
+  /** Set by the Vercel platform on every deployment (never set it yourself). */
+  VERCEL: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -43,4 +45,16 @@ export function env(): Env {
     cached = parsed.data;
   }
   return cached;
+}
+
+/**
+ * Why this deployment cannot serve, if it cannot. On Vercel the routes run in many function
+ * instances that share nothing but Redis: without REDIS_URL a room created by one instance is
+ * unknown to the next, so every route refuses with this explanation instead of failing oddly.
+ */
+export function deploymentProblem(config: Env = env()): string | undefined {
+  if (config.VERCEL && !config.REDIS_URL) {
+    return "Flare on Vercel needs Redis: add one to the project (for example from the Vercel Marketplace) so that REDIS_URL is set, then redeploy.";
+  }
+  return undefined;
 }

@@ -2,7 +2,8 @@ import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { validate } from "./request";
-import { errorResponse } from "./respond";
+import { deploymentProblem } from "../env";
+import { errorResponse, jsonError } from "./respond";
 
 /** What Next passes a handler of a dynamic route; only `params` is read, and validated. */
 type NextContext = { params: Promise<unknown> };
@@ -11,7 +12,8 @@ type Handler<P> = (req: NextRequest, ctx: { params: P }) => Promise<Response>;
 /**
  * A route handler that answers in the contract's shape whatever it throws: a FlareError becomes its
  * `{"error":{"code","message"}}` response, anything else is logged and becomes a 500 (see
- * errorResponse). Next's own control-flow errors pass through. With `params`, the route's dynamic
+ * errorResponse). Next's own control-flow errors pass through. A deployment that cannot serve
+ * (see deploymentProblem) answers 503 with the reason. With `params`, the route's dynamic
  * segments are validated first (400 `bad_request`) and handed over typed.
  *
  *   export const GET = route({ params: roomParams }, async (req, { params: { id } }) => Response.json(…));
@@ -26,6 +28,8 @@ export function route<S extends z.ZodType>(
   withParams?: Handler<z.infer<S>>,
 ): (req: NextRequest, ctx?: NextContext) => Promise<Response> {
   return async (req, ctx) => {
+    const problem = deploymentProblem();
+    if (problem) return jsonError(503, "unavailable", problem);
     try {
       if (typeof specOrHandler === "function") return await specOrHandler(req);
       const params = validate(specOrHandler.params, await ctx?.params);
