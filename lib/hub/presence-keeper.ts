@@ -1,3 +1,4 @@
+import { waitUntil } from "@vercel/functions";
 import type { Bus } from "../bus/types";
 import type { Connection } from "./connection";
 import type { LocalRoom } from "./local-room";
@@ -19,7 +20,8 @@ const SHUTDOWN_STEP_MS = 2000;
  * crashed instance's users are pruned by the survivors.
  */
 export class PresenceKeeper {
-  private readonly leaveTimers = new Set<NodeJS.Timeout>();
+  /** Pending "left" checks: the timer and what settles its waitUntil promise when it is cancelled. */
+  private readonly leaveTimers = new Map<NodeJS.Timeout, () => void>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
@@ -38,16 +40,21 @@ export class PresenceKeeper {
     if (announce) void this.appendSystem(room.id, conn.clientId, conn.name, "joined");
   }
 
-  /** A joined connection closed. */
-  left(conn: Connection): void {
+  /**
+   * A joined connection closed. What follows runs after the socket's request has ended, so it is
+   * handed to `waitUntil`: on Vercel the instance is not suspended before it is done.
+   */
+  left(conn: Pick<Connection, "id" | "roomId" | "clientId" | "name">): void {
     const { roomId, clientId, name } = conn;
-    void this.bus.presence
-      .remove(roomId, conn.id)
-      .then(() => {
-        this.rooms.get(roomId)?.schedulePresence();
-        return this.publish(roomId);
-      })
-      .catch(() => {});
+    waitUntil(
+      this.bus.presence
+        .remove(roomId, conn.id)
+        .then(() => {
+          this.rooms.get(roomId)?.schedulePresence();
+          return this.publish(roomId);
+        })
+        .catch(() => {}),
+    );
     if (!this.rooms.get(roomId)?.hasClient(clientId)) this.scheduleLeave(roomId, clientId, name);
   }
 
@@ -62,7 +69,11 @@ export class PresenceKeeper {
    */
   async stop(closed: Connection[]): Promise<void> {
     clearInterval(this.heartbeat);
-    for (const t of this.leaveTimers) clearTimeout(t);
+    for (const [timer, cancel] of this.leaveTimers) {
+      clearTimeout(timer);
+      cancel();
+    }
+    this.leaveTimers.clear();
     await delay(Math.min(this.options.leaveGraceMs, SHUTDOWN_STEP_MS));
     const people = closed.filter((c) => c.roomId && c.clientId);
     await Promise.race([
@@ -72,11 +83,14 @@ export class PresenceKeeper {
   }
 
   private scheduleLeave(roomId: string, clientId: string, name: string): void {
-    const timer = setTimeout(() => {
-      this.leaveTimers.delete(timer);
-      void this.settleLeave(roomId, clientId, name);
-    }, this.options.leaveGraceMs);
-    this.leaveTimers.add(timer);
+    const settled = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.leaveTimers.delete(timer);
+        resolve(this.settleLeave(roomId, clientId, name));
+      }, this.options.leaveGraceMs);
+      this.leaveTimers.set(timer, resolve);
+    });
+    waitUntil(settled);
   }
 
   private async settleLeave(roomId: string, clientId: string, name: string): Promise<void> {
