@@ -23,6 +23,12 @@ export function ConnectionBadge({ status, onRetryNow }: { status: ConnectionStat
       <span
         data-testid="connection-badge"
         data-state={status.state}
+        data-via={status.state === "connected" ? (status.via ?? "websocket") : undefined}
+        title={
+          status.state === "connected" && status.via === "fallback"
+            ? "This network or deployment does not let WebSockets through: messages still arrive and send, but typing and your presence are not shown."
+            : undefined
+        }
         role="status"
         aria-live="polite"
         className="inline-flex items-center gap-1.5 rounded-full border border-white/10 bg-white/5 px-2.5 py-1 text-xs font-medium whitespace-nowrap text-zinc-300"

@@ -23,6 +23,15 @@ export type ConnectionTimings = {
   connectTimeoutMs: number;
 };
 
+/** What RoomSession needs of a connection, over a WebSocket or the SSE + POST fallback (fallback.ts). */
+export interface RoomTransport {
+  readonly isJoined: boolean;
+  /** False when the frame could not be written. */
+  send(frame: ClientFrameInput): boolean;
+  /** Ends it without a `closed` event. */
+  close(): void;
+}
+
 export type ConnectionEvents = {
   open(): void;
   frame(frame: ServerFrame): void;
@@ -36,7 +45,7 @@ const ABNORMAL_CLOSURE = 1006;
 /** Private-use close code for a socket this side gave up on. */
 const GAVE_UP = 4000;
 
-export class Connection {
+export class Connection implements RoomTransport {
   private joined = false;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;

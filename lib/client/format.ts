@@ -7,7 +7,7 @@ export function statusLabel(status: ConnectionStatus, now: number = Date.now()):
     case "connecting":
       return status.state === "connecting" && status.attempt > 0 ? "Reconnecting…" : "Connecting…";
     case "connected":
-      return "Connected";
+      return status.via === "fallback" ? "Connected (limited: no WebSocket)" : "Connected";
     case "reconnecting": {
       const s = Math.max(1, Math.ceil((status.retryAt - now) / 1000));
       return `Reconnecting in ${s} s…`;

@@ -1,6 +1,7 @@
 import { nanoid } from "nanoid";
 import { checkText, defaultMessage, TYPING_THROTTLE_MS, type ServerFrame } from "../protocol";
-import type { SocketLike } from "./connection";
+import type { ConnectionEvents, SocketLike } from "./connection";
+import { FallbackConnection } from "./fallback";
 import { addEntry, dueEntries, markWritten, nextRetryAt, removeEntry, resend } from "./outbox";
 import { applyFrame, disconnected, emptySnapshot, ended, isEnded, type RoomSnapshot } from "./room-state";
 import { RoomSession } from "./session";
@@ -69,6 +70,7 @@ export class RoomClient {
         pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
         connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
         watchNetwork: options.watchNetwork ?? typeof window !== "undefined",
+        ...(typeof EventSource !== "undefined" ? this.fallback() : {}),
       },
       {
         joinFrame: () => {
@@ -81,6 +83,25 @@ export class RoomClient {
         ended: (reason) => this.end(ended(this.snapshot, reason)),
       },
     );
+  }
+
+  /** In a browser: SSE + POST for when its WebSocket cannot get through (see session.ts). */
+  private fallback() {
+    return {
+      createFallback: (events: ConnectionEvents) =>
+        new FallbackConnection(
+          {
+            room: this.room,
+            clientId: this.clientId,
+            name: () => this.snapshot.name,
+            since: () => this.snapshot.messages.at(-1)?.id,
+            createEventSource: (url) => new EventSource(url),
+            fetch: (input, init) => fetch(input, init),
+          },
+          events,
+        ),
+      siteReachable: async () => (await fetch("/api/health", { cache: "no-store" })).ok,
+    };
   }
 
   // ---- store interface (useSyncExternalStore) ----
@@ -163,7 +184,8 @@ export class RoomClient {
       typingTtlMs: this.typingTtlMs,
     });
     if (isEnded(next)) return this.end(next);
-    this.set(next);
+    const viaFallback = frame.type === "joined" && this.session.transport === "fallback";
+    this.set(viaFallback ? { ...next, status: { state: "connected", via: "fallback" } } : next);
     if (frame.type === "history") this.flushOutbox();
     if (frame.type === "error") this.scheduleRetry();
     if (frame.type === "typing") this.scheduleTypingSweep();

@@ -22,7 +22,8 @@ export type ConnectionStatus =
   | { state: "idle" }
   /** `attempt` 0 is the first connection; more means a reconnect is under way. */
   | { state: "connecting"; attempt: number }
-  | { state: "connected" }
+  /** `via: "fallback"`: over SSE + POST (fallback.ts), without typing and without counting as online. */
+  | { state: "connected"; via?: "fallback" }
   | { state: "reconnecting"; attempt: number; retryAt: number }
   | { state: "offline" }
   | { state: "ended"; reason: EndReason; message: string };

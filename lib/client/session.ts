@@ -1,12 +1,24 @@
 import type { ClientFrameInput, ServerFrame } from "../protocol";
 import { backoffDelay } from "./backoff";
-import { Connection, type ConnectionTimings, type SocketLike } from "./connection";
+import {
+  Connection,
+  type ConnectionEvents,
+  type ConnectionTimings,
+  type RoomTransport,
+  type SocketLike,
+} from "./connection";
 import { closeEndReason, type ConnectionStatus, type EndReason } from "./room-state";
 
 /**
  * Keeps one room connected: opens a Connection, and after it is lost opens the next one with
  * backoff (at once when the browser comes back online), until the room ends or stop().
+ *
+ * When WebSocket attempts keep failing before `joined` while the site itself answers (a deployment
+ * or a proxy without WebSocket support), it switches to the fallback transport (SSE + POST).
  */
+
+/** Attempts that ended before `joined` before the site is probed for the fallback. */
+const FALLBACK_AFTER_FAILURES = 2;
 
 export type SessionOptions = ConnectionTimings & {
   url: string;
@@ -15,6 +27,10 @@ export type SessionOptions = ConnectionTimings & {
   random: () => number;
   /** Listen to the browser's online/offline events. */
   watchNetwork: boolean;
+  /** The SSE + POST transport, where the environment has one. */
+  createFallback?: (events: ConnectionEvents) => RoomTransport;
+  /** Resolves true when the site answers HTTP (so a failing WebSocket is the WebSocket's fault). */
+  siteReachable?: () => Promise<boolean>;
 };
 
 export type SessionEvents = {
@@ -27,8 +43,13 @@ export type SessionEvents = {
   ended(reason: EndReason): void;
 };
 
+export type Transport = "websocket" | "fallback";
+
 export class RoomSession {
-  private connection: Connection | null = null;
+  private connection: RoomTransport | null = null;
+  private transportKind: Transport = "websocket";
+  /** WebSocket attempts in a row that ended before `joined`. */
+  private failures = 0;
   private generation = 0;
   private attempt = 0;
   private running = false;
@@ -47,6 +68,10 @@ export class RoomSession {
 
   get isJoined(): boolean {
     return this.connection?.isJoined ?? false;
+  }
+
+  get transport(): Transport {
+    return this.transportKind;
   }
 
   start(): void {
@@ -109,31 +134,53 @@ export class RoomSession {
   private connect(): void {
     if (!this.running) return;
     this.generation++;
-    let ws: SocketLike;
+    let joined = false;
+    const events: ConnectionEvents = {
+      open: () => connection.send(this.events.joinFrame()),
+      frame: (frame) => {
+        if (frame.type === "joined") {
+          joined = true;
+          this.attempt = 0;
+          this.failures = 0;
+        }
+        this.events.frame(frame);
+      },
+      closed: (code) => this.onClosed(code, joined),
+    };
+    let connection: RoomTransport;
     try {
-      ws = this.options.createSocket(this.options.url);
+      connection =
+        this.transportKind === "fallback" && this.options.createFallback
+          ? this.options.createFallback(events)
+          : new Connection(this.options.createSocket(this.options.url), this.options, events);
     } catch {
       this.scheduleReconnect();
       return;
     }
-    const connection = new Connection(ws, this.options, {
-      open: () => connection.send(this.events.joinFrame()),
-      frame: (frame) => {
-        if (frame.type === "joined") this.attempt = 0;
-        this.events.frame(frame);
-      },
-      closed: (code) => this.onClosed(code),
-    });
     this.connection = connection;
     this.events.status({ state: "connecting", attempt: this.attempt });
   }
 
-  private onClosed(code: number): void {
+  private onClosed(code: number, joined: boolean): void {
     this.connection = null;
     const reason = closeEndReason(code);
-    if (!reason) return this.scheduleReconnect();
+    if (!reason) {
+      if (!joined && this.transportKind === "websocket" && ++this.failures >= FALLBACK_AFTER_FAILURES) {
+        void this.considerFallback();
+      }
+      return this.scheduleReconnect();
+    }
     this.end();
     this.events.ended(reason);
+  }
+
+  /** Switches to the fallback for the next attempts if the site answers while its WebSocket does not. */
+  private async considerFallback(): Promise<void> {
+    if (!this.options.createFallback || !this.options.siteReachable) return;
+    if (!(await this.options.siteReachable().catch(() => false))) return;
+    if (!this.running || this.transportKind === "fallback") return;
+    this.transportKind = "fallback";
+    this.reconnectNow();
   }
 
   private scheduleReconnect(): void {

@@ -44,6 +44,11 @@ export class LobbyPage {
     await this.waitForState("connected");
   }
 
+  /** "websocket" or "fallback" while connected (the badge's data-via). */
+  async transport(): Promise<string | null> {
+    return this.badge.getAttribute("data-via");
+  }
+
   async state(): Promise<string | null> {
     return this.badge.getAttribute("data-state");
   }
