@@ -28,6 +28,11 @@ const schema = z.object({
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).default(30_000),
   /** A clientId's "left" message waits this long for a reconnect (contract: within 5 s). */
   LEAVE_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(2000),
+  /**
+   * Close every WebSocket with 1001 this many seconds after it opened, as Vercel does when a
+   * function reaches its maxDuration. Unset: never. For rehearsing reconnects locally.
+   */
+  MAX_SOCKET_SECONDS: z.coerce.number().int().min(1).optional(),
   /** Set by the Vercel platform on every deployment (never set it yourself). */
   VERCEL: z.string().optional(),
 });

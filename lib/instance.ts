@@ -56,6 +56,7 @@ function createInstance(): Instance {
     bus,
     access: rooms,
     leaveGraceMs: config.LEAVE_GRACE_MS,
+    maxSocketMs: config.MAX_SOCKET_SECONDS === undefined ? undefined : config.MAX_SOCKET_SECONDS * 1000,
     heartbeatMs: Math.max(1000, Math.floor(config.PRESENCE_TTL_MS / 3)),
   });
   return { id, bus, rooms, hub };

@@ -11,6 +11,8 @@ import type { RoomAccess } from "./room-access";
 export type HubOptions = PresenceKeeperOptions & {
   bus: Bus;
   access: RoomAccess;
+  /** Close each socket with 1001 after this long, like the platform at maxDuration (unset: never). */
+  maxSocketMs?: number | undefined;
 };
 
 /**
@@ -52,7 +54,14 @@ export class Hub {
     ws.on("close", () => this.unregister(conn));
     ws.on("error", () => this.unregister(conn));
     if (this.draining) conn.close(CLOSE_CODES.goingAway, "server shutting down");
+    if (this.options.maxSocketMs) this.closeAfter(conn, this.options.maxSocketMs);
     return conn;
+  }
+
+  private closeAfter(conn: Connection, ms: number): void {
+    const timer = setTimeout(() => conn.close(CLOSE_CODES.goingAway, "maximum duration reached"), ms);
+    timer.unref();
+    conn.ws.once("close", () => clearTimeout(timer));
   }
 
   private room(id: string): LocalRoom {

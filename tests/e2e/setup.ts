@@ -28,9 +28,9 @@ export type E2E = {
 
 /**
  * The browser and app of one test file: launched before its tests, closed after them (with every
- * context opened through `newContext`).
+ * context opened through `newContext`). `env` is the app's extra environment.
  */
-export function e2eSuite(): E2E {
+export function e2eSuite(opts: { env?: Record<string, string> } = {}): E2E {
   const contexts: BrowserContext[] = [];
   const suite: E2E & { browser: Browser | undefined } = {
     browser: undefined,
@@ -49,7 +49,7 @@ export function e2eSuite(): E2E {
     suite.browser = await launchBrowser();
     if (!suite.browser) return;
     mkdirSync(SHOTS, { recursive: true });
-    suite.app = await startApp();
+    suite.app = await startApp({ env: opts.env });
   });
 
   after(async () => {
