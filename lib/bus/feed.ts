@@ -1,4 +1,4 @@
-import { compareIds, HISTORY_ON_JOIN, type Message } from "../protocol";
+import { compareIds, HISTORY_ON_JOIN, type Message, START_ID } from "../protocol";
 import type { Feed, FeedHandlers, FeedOpenOptions, FeedSink, HistoryResult, TailListener } from "./types";
 
 /** What a Bus gives the feed of one room: reads of its log and a live tail of it. */
@@ -18,7 +18,6 @@ type Reader = {
   held: Message[] | null;
 };
 
-const ZERO = "0-0";
 /** After a failed history read on reset, one more try before the readers are given up. */
 const RESET_RETRY_MS = 500;
 
@@ -51,7 +50,7 @@ export class RoomFeed implements Feed {
       await starting.catch(() => {});
       if (this.tailStarted === starting) break;
     }
-    const reader: Reader = { sink, lastId: ZERO, held: [] };
+    const reader: Reader = { sink, lastId: START_ID, held: [] };
     this.readers.set(sink, reader);
     const startsTail = this.tailStarted === undefined;
     const started = startsTail ? this.startTail() : undefined;
@@ -157,7 +156,7 @@ export class RoomFeed implements Feed {
 
 /** Where a reader stands after a history: its newest message, else `since` (unless the log reset). */
 function lastIdOf(history: HistoryResult, since: string | undefined): string {
-  return history.messages.at(-1)?.id ?? (history.reset ? ZERO : (since ?? ZERO));
+  return history.messages.at(-1)?.id ?? (history.reset ? START_ID : (since ?? START_ID));
 }
 
 function delay(ms: number): Promise<void> {

@@ -4,6 +4,9 @@
  */
 const ID = /^(\d{1,16})-(\d{1,16})$/;
 
+/** The id below every message id: a cursor at the very start of a room's log. */
+export const START_ID = "0-0";
+
 export function isMessageId(s: string): boolean {
   return ID.test(s);
 }

@@ -1,7 +1,7 @@
-import { compareIds } from "../../../protocol";
+import { compareIds, START_ID } from "../../../protocol";
 import { CONTROL_STREAM } from "../../../redis/keys";
 import type { ReaderConnection } from "./connection";
-import { type ReaderRegistry, type ReaderRoom, restart, ZERO } from "./registry";
+import { type ReaderRegistry, type ReaderRoom, restart } from "./registry";
 
 type PipelineResults = [Error | null, unknown][] | null;
 
@@ -15,7 +15,7 @@ function entryIdAt(results: PipelineResults, i: number): string | undefined {
 
 /** True when `cursor` lies beyond the stream's end (or the stream is gone). */
 function past(cursor: string, end: string | undefined): boolean {
-  if (cursor === ZERO) return false;
+  if (cursor === START_ID) return false;
   return end === undefined || compareIds(end, cursor) < 0;
 }
 
@@ -34,7 +34,7 @@ export async function verifyCursors(conn: ReaderConnection, registry: ReaderRegi
   }));
   const pipe = conn.client.pipeline();
   for (const { r, cursor } of snapshot) {
-    pipe.xrange(r.messagesKey, cursor === ZERO ? "-" : cursor, cursor === ZERO ? "+" : cursor, "COUNT", 1);
+    pipe.xrange(r.messagesKey, cursor === START_ID ? "-" : cursor, cursor === START_ID ? "+" : cursor, "COUNT", 1);
     pipe.xrevrange(r.eventsKey, "+", "-", "COUNT", 1);
   }
   pipe.xrevrange(CONTROL_STREAM, "+", "-", "COUNT", 1);
@@ -46,14 +46,15 @@ export async function verifyCursors(conn: ReaderConnection, registry: ReaderRegi
     const { r } = s;
     if (registry.rooms.get(r.room) !== r) return;
     if (r.eventsCursor !== undefined && s.eventsCursor !== undefined && past(s.eventsCursor, eventsEnd)) {
-      r.eventsCursor = ZERO;
+      r.eventsCursor = START_ID;
     }
-    if (s.cursor === ZERO || found !== undefined || r.cursor !== s.cursor || r.epoch !== s.epoch) return;
+    if (s.cursor === START_ID || found !== undefined || r.cursor !== s.cursor || r.epoch !== s.epoch) return;
     restart(r);
     restarted.push(r);
   });
   const controlEnd = entryIdAt(results, 2 * snapshot.length);
-  if (registry.controlCursor !== undefined && past(registry.controlCursor, controlEnd)) registry.controlCursor = ZERO;
+  if (registry.controlCursor !== undefined && past(registry.controlCursor, controlEnd))
+    registry.controlCursor = START_ID;
   return restarted;
 }
 
@@ -67,7 +68,7 @@ export async function resolveEventCursors(conn: ReaderConnection, registry: Read
   if (control) pipe.xrevrange(CONTROL_STREAM, "+", "-", "COUNT", 1);
   const results = await conn.guard(pipe.exec());
   pending.forEach((r, i) => {
-    r.eventsCursor ??= entryIdAt(results, i) ?? ZERO;
+    r.eventsCursor ??= entryIdAt(results, i) ?? START_ID;
   });
-  if (control) registry.controlCursor ??= entryIdAt(results, pending.length) ?? ZERO;
+  if (control) registry.controlCursor ??= entryIdAt(results, pending.length) ?? START_ID;
 }

@@ -1,9 +1,7 @@
-import { compareIds, isMessageId } from "../../../protocol";
+import { compareIds, isMessageId, START_ID } from "../../../protocol";
 import { CONTROL_STREAM, roomKeys } from "../../../redis/keys";
 import type { RoomEvent, TailListener } from "../../types";
 import { decodeEvent, decodeMessage } from "../codec";
-
-export const ZERO = "0-0";
 
 type Tail = { afterId: string; listener: TailListener };
 
@@ -41,7 +39,7 @@ export class ReaderRegistry {
 
   /** Adds a tail; the returned function removes it and tells whether the reader has no rooms left. */
   add(room: string, afterId: string, listener: TailListener): () => boolean {
-    const cursor = isMessageId(afterId) ? afterId : ZERO;
+    const cursor = isMessageId(afterId) ? afterId : START_ID;
     let r = this.rooms.get(room);
     if (!r) {
       const keys = roomKeys(room);
@@ -80,7 +78,7 @@ export class ReaderRegistry {
       plan.targets.set(r.eventsKey, { kind: "events", room: r, epoch: r.epoch });
     }
     plan.keys.push(CONTROL_STREAM);
-    plan.ids.push(this.controlCursor ?? ZERO);
+    plan.ids.push(this.controlCursor ?? START_ID);
     plan.targets.set(CONTROL_STREAM, { kind: "control" });
     return plan;
   }
@@ -142,9 +140,9 @@ export class ReaderRegistry {
 
 /** The log of `r` went away: its cursor and every tail restart at "0-0", and the tails are told. */
 export function restart(r: ReaderRoom): void {
-  r.cursor = ZERO;
+  r.cursor = START_ID;
   r.epoch++;
-  for (const tail of r.tails) tail.afterId = ZERO;
+  for (const tail of r.tails) tail.afterId = START_ID;
 }
 
 export function notifyReset(r: ReaderRoom): void {
