@@ -9,6 +9,7 @@ import { createServer, type Server } from "node:http";
 import next from "next";
 import { env } from "./lib/env";
 import { shutdownInstance } from "./lib/instance";
+import { stampPeerAddress } from "./lib/server/client-address";
 import { installRequestContext, pendingBackgroundWork } from "./lib/server/request-context";
 import { GET as webSocketRoute } from "./app/api/ws/route";
 import { serveUpgrade } from "./lib/server/upgrade";
@@ -35,7 +36,11 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => {
+    // Routes key their limits on the peer address (lib/server/client-address.ts); Next does not pass the socket on.
+    stampPeerAddress(req);
+    void handle(req, res);
+  });
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path === WS_PATH) serveUpgrade(webSocketRoute, req, socket as import("node:net").Socket, head);

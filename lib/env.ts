@@ -33,6 +33,33 @@ const schema = z.object({
    * function reaches its maxDuration. Unset: never. For rehearsing reconnects locally.
    */
   MAX_SOCKET_SECONDS: z.coerce.number().int().min(1).optional(),
+  /**
+   * Reverse proxies in front of this server that append the client to X-Forwarded-For (0: none,
+   * the socket's peer is the client and X-Forwarded-For is ignored). See lib/server/client-address.ts.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Comma-separated client addresses no per-address limit applies to (tests, benches). */
+  RATE_LIMIT_EXEMPT: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  /** Concurrent WebSockets per client address on one instance; past it the upgrade gets 429. */
+  LIMIT_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).default(100),
+  /** WebSocket joins per client address per minute (shared by all instances with Redis). */
+  LIMIT_JOINS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Private rooms created per client address per hour (shared with Redis). */
+  LIMIT_ROOMS_PER_HOUR: z.coerce.number().int().min(1).default(30),
+  /** HTTP message posts per client address and room per minute (shared with Redis). */
+  LIMIT_POSTS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Seat claims (POST /api/rooms/:id/join) per client address per minute (shared with Redis). */
+  LIMIT_SEAT_CLAIMS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Concurrent SSE streams per client address on one instance. */
+  LIMIT_SSE_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   /** Set by the Vercel platform on every deployment (never set it yourself). */
   VERCEL: z.string().optional(),
 });

@@ -4,6 +4,7 @@ import { RedisBus } from "./bus/redis/redis-bus";
 import type { Bus } from "./bus/types";
 import { env } from "./env";
 import { Hub } from "./hub/hub";
+import { Limits } from "./limits/limits";
 import { LOBBY } from "./protocol";
 import { closeClient, releaseSharedRedis, sharedRedis } from "./redis/client";
 import { MemoryRoomStore } from "./rooms/memory-store";
@@ -16,7 +17,7 @@ import type { RoomStore } from "./rooms/types";
  * memory, or both on Redis when REDIS_URL is set), the room service, the hub. server.ts and the
  * Next bundle load separate copies of this module, so the instance lives on globalThis.
  */
-export type Instance = { id: string; bus: Bus; rooms: RoomService; hub: Hub };
+export type Instance = { id: string; bus: Bus; rooms: RoomService; hub: Hub; limits: Limits };
 
 const KEY = Symbol.for("flare.instance");
 type Global = typeof globalThis & { [KEY]?: Instance };
@@ -52,14 +53,16 @@ function createInstance(): Instance {
   const { bus, store } = createStores(id);
   // The callback runs only after a room ends, long after `hub` is initialised.
   const rooms = new RoomService(store, bus, (roomId, reason) => hub.endRoom(roomId, reason));
+  const limits = new Limits(config, sharedRedis());
   const hub = new Hub({
     bus,
     access: rooms,
     leaveGraceMs: config.LEAVE_GRACE_MS,
     maxSocketMs: config.MAX_SOCKET_SECONDS === undefined ? undefined : config.MAX_SOCKET_SECONDS * 1000,
     heartbeatMs: Math.max(1000, Math.floor(config.PRESENCE_TTL_MS / 3)),
+    admitJoin: (address) => limits.allows("joins", address),
   });
-  return { id, bus, rooms, hub };
+  return { id, bus, rooms, hub, limits };
 }
 
 /** Redis streams and keys with REDIS_URL; otherwise this process's memory. */

@@ -41,8 +41,3 @@ export function isHttps(req: Request): boolean {
   const forwarded = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
   return (forwarded ?? new URL(req.url).protocol.replace(":", "")) === "https";
 }
-
-/** The caller's address for rate limiting: the first x-forwarded-for hop, else "local". */
-export function clientAddress(req: Request): string {
-  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || "local";
-}

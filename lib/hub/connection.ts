@@ -17,6 +17,8 @@ import { TokenBucket } from "./rate-limit";
 export type ConnectionContext = {
   /** Seat tokens from the request's cookies, by room id. */
   seats: ReadonlyMap<string, string>;
+  /** The client address every per-address limit keys on (lib/server/client-address.ts). */
+  address: string;
 };
 
 /**

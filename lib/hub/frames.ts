@@ -8,6 +8,7 @@ import {
   type MessageFrame,
   parseClientFrame,
 } from "../protocol";
+import { Limits } from "../limits/limits";
 import type { Connection } from "./connection";
 import type { LocalRoom } from "./local-room";
 import type { PresenceKeeper } from "./presence-keeper";
@@ -26,6 +27,8 @@ export type FrameHandlerDeps = {
   existingRoom(id: string): LocalRoom | undefined;
   /** The connection was refused and closed: the hub stops tracking it. */
   refused(conn: Connection): void;
+  /** Takes one from the address's join budget; false when it is spent. */
+  admitJoin(address: string): Promise<boolean>;
 };
 
 /**
@@ -64,6 +67,13 @@ export class FrameHandler {
   private async join(conn: Connection, frame: JoinFrame): Promise<void> {
     if (conn.state !== "open") return conn.sendError("already_joined");
     conn.state = "joining";
+    // Before anything is stored: a refused join costs one budget check and leaves no trace in the room.
+    const withinBudget = await this.deps.admitJoin(conn.context.address);
+    if (conn.state !== "joining") return;
+    if (!withinBudget) {
+      conn.state = "open";
+      return conn.sendError("rate_limited", Limits.message("joins"));
+    }
     let info: RoomInfo;
     try {
       info = await this.deps.access.authorize(frame.room, conn.context.seats.get(frame.room));

@@ -13,6 +13,8 @@ export type HubOptions = PresenceKeeperOptions & {
   access: RoomAccess;
   /** Close each socket with 1001 after this long, like the platform at maxDuration (unset: never). */
   maxSocketMs?: number | undefined;
+  /** Whether the client address may join now (its join budget, lib/limits); unset: always. */
+  admitJoin?: ((address: string) => Promise<boolean>) | undefined;
 };
 
 /**
@@ -36,6 +38,7 @@ export class Hub {
       room: (id) => this.room(id),
       existingRoom: (id) => this.rooms.get(id),
       refused: (conn) => this.connections.delete(conn),
+      admitJoin: options.admitJoin ?? (async () => true),
     });
   }
 

@@ -12,6 +12,14 @@ export const KEY_PREFIX = "flare:";
 /** Global stream of `destroyed` events (MAXLEN ~1000); every instance's reader always reads it. */
 export const CONTROL_STREAM = `${KEY_PREFIX}control`;
 
+/**
+ * Prefix of the per-address limit counters (rate-limiter-flexible appends `:<key>`, e.g.
+ * `flare:limit:joins:203.0.113.7`); each expires with its window.
+ */
+export function limitKeyPrefix(limit: string): string {
+  return `${KEY_PREFIX}limit:${limit}`;
+}
+
 export type RoomKeys = {
   /** Stream: the room's messages; the stream id is the message id. */
   messages: string;

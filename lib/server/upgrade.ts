@@ -1,6 +1,7 @@
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { NextRequest } from "next/server";
+import { PEER_ADDRESS_HEADER } from "./client-address";
 import { runWithContext } from "./request-context";
 
 /** The WebSocket route's handler: `GET` of app/api/ws/route.ts. */
@@ -40,10 +41,14 @@ export function serveUpgrade(route: UpgradeRoute, req: IncomingMessage, socket: 
   });
 }
 
+/** The request as the route sees it, with the socket's peer address in place of any copy the client sent. */
 function toNextRequest(req: IncomingMessage): NextRequest {
   const headers = new Headers();
   const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() !== PEER_ADDRESS_HEADER) headers.append(raw[i]!, raw[i + 1]!);
+  }
+  headers.set(PEER_ADDRESS_HEADER, req.socket.remoteAddress ?? "");
   return new NextRequest(new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`), { headers });
 }
 

@@ -1,16 +1,16 @@
 import { NextResponse } from "next/server";
-import { roomCreation } from "@/lib/http/limits";
-import { clientAddress, isHttps, readBody } from "@/lib/http/request";
+import { isHttps, readBody } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
 import { setSeatCookie } from "@/lib/rooms/seat-cookie";
+import { clientAddress } from "@/lib/server/client-address";
 import { createRoomBody } from "./schema";
 
 export const dynamic = "force-dynamic";
 
 /** Creates a private room; the creator gets the first seat. */
 export const POST = route(async (req) => {
-  roomCreation.take(clientAddress(req));
+  await instance().limits.take("rooms", clientAddress(req.headers));
   const body = await readBody(req, createRoomBody);
   const { room, token } = await instance().rooms.create(body);
   const res = NextResponse.json(

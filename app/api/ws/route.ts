@@ -1,8 +1,10 @@
 import { getHub } from "@/lib/hub";
 import { jsonError } from "@/lib/http/respond";
 import { route } from "@/lib/http/route";
+import { instance } from "@/lib/instance";
 import { MAX_FRAME_BYTES } from "@/lib/protocol";
 import { seatTokens } from "@/lib/rooms/seat-cookie";
+import { clientAddress } from "@/lib/server/client-address";
 import { isOriginAllowed } from "@/lib/server/origin";
 import { upgradeWebSocket } from "@/lib/server/upgrade-websocket";
 
@@ -19,6 +21,24 @@ export const GET = route(async (req) => {
   const hub = getHub();
   if (!hub.accepting) return jsonError(503, "unavailable", "This instance is shutting down.");
   const seats = seatTokens(req.cookies);
-  // No await between the upgrade and hub.accept: the client's first frame must find its listener.
-  return upgradeWebSocket((ws) => void hub.accept(ws, { seats }), { maxPayload: MAX_FRAME_BYTES });
+  const address = clientAddress(req.headers);
+  // Held from before the upgrade (a burst of upgrades cannot overshoot) until the socket closes.
+  const release = instance().limits.hold("sockets", address);
+  let upgraded = false;
+  try {
+    // No await between the upgrade and hub.accept: the client's first frame must find its listener.
+    const res = await upgradeWebSocket(
+      (ws) => {
+        upgraded = true;
+        ws.once("close", release);
+        void hub.accept(ws, { seats, address });
+      },
+      { maxPayload: MAX_FRAME_BYTES },
+    );
+    if (!upgraded) release();
+    return res;
+  } catch (e) {
+    release();
+    throw e;
+  }
 });

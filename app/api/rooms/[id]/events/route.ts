@@ -1,5 +1,8 @@
 import { queryObject, validate } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
+import { instance } from "@/lib/instance";
+import { holdUntilEnd } from "@/lib/limits/hold-until-end";
+import { clientAddress } from "@/lib/server/client-address";
 import { seatedChannel } from "@/lib/http/seated-channel";
 import { sseResponse } from "@/lib/http/sse";
 import { roomParams } from "../schema";
@@ -16,6 +19,12 @@ export const GET = route({ params: roomParams }, async (req, { params: { id } })
   const channel = await seatedChannel(req, id);
   const lastEventId = req.headers.get("last-event-id");
   const { since } = validate(eventsQuery, { ...queryObject(req), ...(lastEventId ? { since: lastEventId } : {}) });
-  const events = await channel.subscribe({ history: { since }, signal: req.signal });
-  return sseResponse(events);
+  const release = instance().limits.hold("sseStreams", clientAddress(req.headers));
+  try {
+    const events = await channel.subscribe({ history: { since }, signal: req.signal });
+    return sseResponse(holdUntilEnd(events, release, req.signal));
+  } catch (e) {
+    release();
+    throw e;
+  }
 });

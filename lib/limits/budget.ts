@@ -1,0 +1,53 @@
+import type Redis from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { limitKeyPrefix } from "../redis/keys";
+
+export type BudgetSpec = {
+  /** Names the counters (Redis key prefix). */
+  name: string;
+  /** Takes allowed per key per window. */
+  points: number;
+  windowSeconds: number;
+};
+
+/**
+ * A fixed-window budget per key: `points` takes per `windowSeconds`. With Redis, one counter per
+ * key shared by every instance (one script round trip per take); a key past its budget is then
+ * refused from memory until its window ends, so a flood costs Redis nothing. While Redis is down
+ * or slow, an in-memory budget of the same size stands in (per instance: a deployment of N
+ * instances allows up to N times as much until Redis is back), so limits never fail open and
+ * never make a request wait on a dead Redis.
+ */
+export class Budget {
+  private readonly limiter: RateLimiterAbstract;
+  private readonly name: string;
+
+  constructor(spec: BudgetSpec, redis: Redis | null) {
+    this.name = spec.name;
+    const base = { keyPrefix: limitKeyPrefix(spec.name), points: spec.points, duration: spec.windowSeconds };
+    this.limiter = redis
+      ? new RateLimiterRedis({
+          ...base,
+          storeClient: redis,
+          rejectIfRedisNotReady: true,
+          inMemoryBlockOnConsumed: spec.points + 1,
+          insuranceLimiter: new RateLimiterMemory(base),
+        })
+      : new RateLimiterMemory(base);
+  }
+
+  /**
+   * Takes one from `key`'s budget; false when it is spent. Never rejects: Redis trouble is the
+   * insurance budget's job, and anything else is a bug that should not take the chat down with it.
+   */
+  async take(key: string): Promise<boolean> {
+    try {
+      await this.limiter.consume(key);
+      return true;
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return false;
+      console.error(`[limits] ${this.name}: budget check failed, allowing`, e);
+      return true;
+    }
+  }
+}
