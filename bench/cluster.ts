@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { startApp, type AppInstance } from "../tests/helpers/app-server";
+import { LOOPBACK_EXEMPT, startApp, type AppInstance } from "../tests/helpers/app-server";
 import { startRedis, type RedisServer } from "../tests/helpers/redis-server";
 import { startRelay, type RelayInstance } from "./baseline/start";
 import { inspectEnv } from "./gc";
@@ -28,13 +28,15 @@ export async function startCluster(): Promise<Cluster> {
     if (!redis) throw new Error("redis-server not found on PATH: the bench needs it");
     started.push(redis);
     const redisPid = await redisServerPid(redis.url);
-    const env = { REDIS_URL: redis.url };
+    // Every bench client connects from 127.0.0.1: the per-address limits would refuse most of them.
+    const exempt = { RATE_LIMIT_EXEMPT: LOOPBACK_EXEMPT };
+    const env = { REDIS_URL: redis.url, ...exempt };
     const [ia, ib] = await Promise.all([inspectEnv(), inspectEnv()]);
     const [apps, relays] = await Promise.all([
       allStarted(started, [
         startApp({ env: { ...env, ...ia.env, INSTANCE_ID: "bench-a" }, timeoutMs: 60_000 }),
         startApp({ env: { ...env, ...ib.env, INSTANCE_ID: "bench-b" }, timeoutMs: 60_000 }),
-        startApp({ env: { INSTANCE_ID: "bench-mem" }, timeoutMs: 60_000 }),
+        startApp({ env: { ...exempt, INSTANCE_ID: "bench-mem" }, timeoutMs: 60_000 }),
       ]),
       allStarted(started, [startRelay(redis.url, "base-a"), startRelay(redis.url, "base-b")]),
     ]);

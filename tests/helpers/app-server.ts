@@ -24,6 +24,12 @@ export type AppInstance = {
 /** What `npm run build` bundles server.ts into (scripts/build-server.mjs). */
 const SERVER_BUNDLE = ".next/flare-server.mjs";
 
+/**
+ * Tests and benches open thousands of sockets and create many rooms from loopback, so instances
+ * exempt it from the per-address limits unless a test passes its own RATE_LIMIT_EXEMPT (e.g. "").
+ */
+export const LOOPBACK_EXEMPT = "127.0.0.1,::1";
+
 export type StartOptions = { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number };
 
 export async function startApp(opts: StartOptions = {}): Promise<AppInstance> {
@@ -40,6 +46,7 @@ export async function startApp(opts: StartOptions = {}): Promise<AppInstance> {
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       REDIS_URL: "",
+      RATE_LIMIT_EXEMPT: LOOPBACK_EXEMPT,
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
