@@ -64,7 +64,7 @@ export function normalizeAddress(raw: string): string {
   return `${groups
     .slice(0, 4)
     .join(":")
-    .replace(/(^|:)0(:0)*$/, "$1")}::/64`;
+    .replace(/(^|:)0(:0)*$/, "")}::/64`;
 }
 
 /** The eight groups of a valid IPv6 address, each without leading zeros (`"0"` for zero). */
