@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { Commands } from "../redis/commands";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { limitKeyPrefix } from "../redis/keys";
 
@@ -22,13 +22,16 @@ export class Budget {
   private readonly limiter: RateLimiterAbstract;
   private readonly name: string;
 
-  constructor(spec: BudgetSpec, redis: Redis | null) {
+  constructor(
+    spec: BudgetSpec,
+    private readonly redis: Commands | null,
+  ) {
     this.name = spec.name;
     const base = { keyPrefix: limitKeyPrefix(spec.name), points: spec.points, duration: spec.windowSeconds };
     this.limiter = redis
       ? new RateLimiterRedis({
           ...base,
-          storeClient: redis,
+          storeClient: redis.client,
           rejectIfRedisNotReady: true,
           inMemoryBlockOnConsumed: spec.points + 1,
           insuranceLimiter: new RateLimiterMemory(base),
@@ -41,6 +44,9 @@ export class Budget {
    * insurance budget's job, and anything else is a bug that should not take the chat down with it.
    */
   async take(key: string): Promise<boolean> {
+    // The process's first requests come while its Redis connection is still opening: wait for it
+    // (bounded, as every command does) so that they count on the shared budget, not the insurance.
+    if (this.redis && this.redis.client.status !== "ready") await this.redis.run(async () => {}).catch(() => {});
     try {
       await this.limiter.consume(key);
       return true;

@@ -1,6 +1,7 @@
 import type Redis from "ioredis";
 import type { Env } from "../env";
 import { FlareError } from "../protocol";
+import { Commands } from "../redis/commands";
 import { normalizeAddress } from "../server/client-address";
 import { Budget } from "./budget";
 import { ConcurrencyLimit, type Release } from "./concurrency";
@@ -44,10 +45,11 @@ export class Limits {
 
   constructor(config: LimitsConfig, redis: Redis | null) {
     this.exempt = new Set(config.RATE_LIMIT_EXEMPT.map(normalizeAddress));
-    const perMinute = (name: string, points: number) => new Budget({ name, points, windowSeconds: 60 }, redis);
+    const commands = redis ? new Commands(redis, "limits") : null;
+    const perMinute = (name: string, points: number) => new Budget({ name, points, windowSeconds: 60 }, commands);
     this.budgets = {
       joins: perMinute("joins", config.LIMIT_JOINS_PER_MINUTE),
-      rooms: new Budget({ name: "rooms", points: config.LIMIT_ROOMS_PER_HOUR, windowSeconds: 3600 }, redis),
+      rooms: new Budget({ name: "rooms", points: config.LIMIT_ROOMS_PER_HOUR, windowSeconds: 3600 }, commands),
       posts: perMinute("posts", config.LIMIT_POSTS_PER_MINUTE),
       seatClaims: perMinute("seat-claims", config.LIMIT_SEAT_CLAIMS_PER_MINUTE),
     };
