@@ -60,6 +60,16 @@ const schema = z.object({
   LIMIT_SEAT_CLAIMS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   /** Concurrent SSE streams per client address on one instance. */
   LIMIT_SSE_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** `auto`: pretty lines in development, JSON lines in production. */
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
+  /** When set, GET /api/metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   /** Set by the Vercel platform on every deployment (never set it yourself). */
   VERCEL: z.string().optional(),
 });

@@ -32,9 +32,9 @@ function testFiles(dir) {
 }
 
 const targets = process.argv.slice(2);
-const files = (targets.length ? targets : ["tests/unit", "tests/build", "tests/integration", "tests/e2e"]).flatMap(
-  testFiles,
-);
+const files = (
+  targets.length ? targets : ["tests/unit", "tests/build", "tests/integration", "tests/e2e", "tests/chaos"]
+).flatMap(testFiles);
 // tests/build runs `vercel build` on its own copy of the tree, so it needs no build of this one.
 const selfContained = [path.join("tests", "unit"), path.join("tests", "build")];
 const needsBuild = files.some((f) => !selfContained.some((dir) => f.startsWith(dir)));

@@ -1,5 +1,7 @@
 import Redis, { type RedisOptions } from "ioredis";
 import { env } from "../env";
+import { log } from "../observability/log";
+import { timeCommands } from "../observability/redis-timing";
 
 /**
  * Redis connections. One shared command client per process (server.ts and the Next bundle load
@@ -36,6 +38,7 @@ export function commandClientOptions(connectionName = "flare"): RedisOptions {
 export function createCommandClient(url: string, connectionName = "flare"): Redis {
   const client = new Redis(url, commandClientOptions(connectionName));
   logConnectionState(client, connectionName);
+  timeCommands(client);
   return client;
 }
 
@@ -73,12 +76,12 @@ export function logConnectionState(client: Redis, label: string): void {
   client.on("error", (e: Error) => {
     if (down) return;
     down = true;
-    console.error(`[redis] ${label}: connection lost (${e.message}); reconnecting`);
+    log().warn({ connection: label, err: { message: e.message } }, "redis down; reconnecting");
   });
   client.on("ready", () => {
     if (!down) return;
     down = false;
-    console.info(`[redis] ${label}: connection restored`);
+    log().info({ connection: label }, "redis up");
   });
 }
 

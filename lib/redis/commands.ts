@@ -2,6 +2,7 @@ import type Redis from "ioredis";
 import { FlareError, isFlareError } from "../protocol";
 import { COMMAND_TIMEOUT_MS } from "./client";
 import { ROOM_NOT_FOUND_REPLY } from "./scripts/prelude";
+import { log } from "../observability/log";
 
 /**
  * Runs commands on the shared command client with the Bus's error contract: a script's
@@ -58,7 +59,7 @@ export class Commands {
     if (isReplyError(e) && !this.loggedReplyErrors.has(message)) {
       // A reply error that is not about connectivity is a bug worth seeing (once per message).
       this.loggedReplyErrors.add(message);
-      console.error(`[redis] unexpected reply error: ${message}`);
+      log().error({ err: { message } }, "unexpected redis reply error");
     }
     return new FlareError("unavailable", undefined, { cause: e });
   }

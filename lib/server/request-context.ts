@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import { errorFields, log } from "../observability/log";
 
 /**
  * The request context that `@vercel/functions` reads from
@@ -21,7 +22,9 @@ const background = new Set<Promise<unknown>>();
 const plainContext: RequestContext = {
   waitUntil(promise) {
     background.add(promise);
-    promise.catch((e) => console.error("[waitUntil]", e)).finally(() => background.delete(promise));
+    promise
+      .catch((e) => log().error({ ...errorFields(e) }, "background work failed"))
+      .finally(() => background.delete(promise));
   },
 };
 

@@ -16,7 +16,7 @@ export type RedisServer = {
 };
 
 /** Undefined (after a loud warning) when redis-server is missing and CI is not "true". */
-export async function startRedis(): Promise<RedisServer | undefined> {
+export async function startRedis(opts: { args?: string[] } = {}): Promise<RedisServer | undefined> {
   const bin = findBinary("redis-server");
   if (!bin) {
     if (inCI) throw new Error("redis-server not found; CI=true requires the Redis tests to run");
@@ -29,7 +29,19 @@ export async function startRedis(): Promise<RedisServer | undefined> {
   const launch = async () => {
     proc = spawn(
       bin,
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--loglevel",
+        "warning",
+        ...(opts.args ?? []),
+      ],
       {
         stdio: "ignore",
       },

@@ -1,6 +1,8 @@
 import { compareIds, isMessageId, START_ID } from "../../../protocol";
 import { CONTROL_STREAM, roomKeys } from "../../../redis/keys";
 import type { RoomEvent, TailListener } from "../../types";
+import { errorFields, log } from "../../../observability/log";
+import { metrics } from "../../../observability/metrics";
 import { decodeEvent, decodeMessage } from "../codec";
 
 type Tail = { afterId: string; listener: TailListener };
@@ -99,12 +101,15 @@ export class ReaderRegistry {
   }
 
   private dispatchMessages(r: ReaderRoom, entries: unknown[]): boolean {
+    const lag = metrics().readerLagSeconds;
+    const now = Date.now();
     for (const entry of entries) {
       if (!Array.isArray(entry) || typeof entry[0] !== "string" || !isMessageId(entry[0])) continue;
       const id = entry[0];
       // XREAD never goes backwards; if a server ever did, treat it as a log that restarted.
       if (compareIds(id, r.cursor) <= 0) return false;
       r.cursor = id;
+      lag.observe(Math.max(0, now - Number.parseInt(id, 10)) / 1000);
       const message = decodeMessage(r.room, id, entry[1]);
       if (!message) continue;
       for (const tail of [...r.tails]) {
@@ -157,6 +162,6 @@ function safely(fn: () => void): void {
   try {
     fn();
   } catch (e) {
-    console.error("[bus] listener failed:", e);
+    log().error({ ...errorFields(e) }, "room listener failed");
   }
 }

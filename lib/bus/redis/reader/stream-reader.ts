@@ -6,6 +6,7 @@ import type { TailListener } from "../../types";
 import { ReaderConnection, ReaderLost } from "./connection";
 import { resolveEventCursors, verifyCursors } from "./cursors";
 import { notifyReset, type ReadPlan, ReaderRegistry } from "./registry";
+import { errorFields, log } from "../../../observability/log";
 
 /**
  * The instance's one blocking reader: a single `XREAD BLOCK … STREAMS` loop over the message and
@@ -132,7 +133,7 @@ export class StreamReader {
           failures++;
           if (!this.errorLogged) {
             this.errorLogged = true;
-            console.error(`[redis] reader: ${e instanceof Error ? e.message : String(e)}; retrying`);
+            log().warn({ ...errorFields(e), reader: this.name }, "redis reader failed; retrying");
           }
           await sleep(backoffMs(failures), undefined, { signal }).catch(() => {});
         }
