@@ -8,7 +8,8 @@ import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
 import next from "next";
 import { env } from "./lib/env";
-import { shutdownInstance } from "./lib/instance";
+import { instance, shutdownInstance } from "./lib/instance";
+import { errorFields, log } from "./lib/observability/log";
 import { stampPeerAddress } from "./lib/server/client-address";
 import { installRequestContext, pendingBackgroundWork } from "./lib/server/request-context";
 import { GET as webSocketRoute } from "./app/api/ws/route";
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const dev = process.env.NODE_ENV !== "production";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   installRequestContext();
+  log().info({ pid: process.pid, node: process.version, mode: dev ? "development" : "production" }, "starting");
 
   // Next attaches its own upgrade listener to `httpServer` on the first request, and that
   // listener ends every upgrade aimed at an app route. It gets a private emitter instead; only
@@ -51,17 +53,19 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOSTNAME, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
-  console.log(
-    `> Flare ready on http://localhost:${port} (${dev ? "development" : "production"}, ${config.REDIS_URL ? "redis" : "in-memory"})`,
+  const store = config.REDIS_URL ? "redis" : "in-memory";
+  log().info(
+    { port, store, instance: instance().id },
+    `Flare ready on http://localhost:${port} (${dev ? "development" : "production"}, ${store})`,
   );
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`> ${signal}: draining`);
+    log().info({ signal }, "draining");
     const force = setTimeout(() => {
-      console.error("> drain took too long; exiting");
+      log().error("drain took too long; exiting");
       process.exit(1);
     }, EXIT_DEADLINE_MS - 500);
     force.unref();
@@ -71,6 +75,8 @@ async function main(): Promise<void> {
     await Promise.race([pendingBackgroundWork(), new Promise((r) => setTimeout(r, 1000))]);
     server.closeAllConnections();
     await app.close().catch(() => {});
+    log().info("drained; exiting");
+    log().flush();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
@@ -78,6 +84,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e);
+  log().fatal({ ...errorFields(e) }, "failed to start");
   process.exit(1);
 });

@@ -1,5 +1,7 @@
 import type Redis from "ioredis";
 import type { Env } from "../env";
+import { log } from "../observability/log";
+import { metrics } from "../observability/metrics";
 import { FlareError } from "../protocol";
 import { Commands } from "../redis/commands";
 import { normalizeAddress } from "../server/client-address";
@@ -33,6 +35,9 @@ const MESSAGES: Record<BudgetName | SlotName, string> = {
 
 const NO_OP: Release = () => {};
 
+/** A refused address is logged once per limit per this long: a flood must not flood the logs too. */
+const REFUSAL_LOG_WINDOW_MS = 60_000;
+
 /**
  * Every per-address limit of one instance (lib/instance.ts builds it). Keyed on
  * `clientAddress()` (lib/server/client-address.ts); addresses in RATE_LIMIT_EXEMPT skip them all.
@@ -42,6 +47,8 @@ export class Limits {
   private readonly exempt: ReadonlySet<string>;
   private readonly budgets: Record<BudgetName, Budget>;
   private readonly slots: Record<SlotName, ConcurrencyLimit>;
+  private loggedRefusals = new Set<string>();
+  private loggedSince = Date.now();
 
   constructor(config: LimitsConfig, redis: Redis | null) {
     this.exempt = new Set(config.RATE_LIMIT_EXEMPT.map(normalizeAddress));
@@ -69,7 +76,9 @@ export class Limits {
    */
   async allows(name: BudgetName, address: string, scope?: string): Promise<boolean> {
     if (this.isExempt(address)) return true;
-    return this.budgets[name].take(scope === undefined ? address : `${address} ${scope}`);
+    const allowed = await this.budgets[name].take(scope === undefined ? address : `${address} ${scope}`);
+    if (!allowed) this.refused(name, address);
+    return allowed;
   }
 
   /** As `allows`, for HTTP routes: throws 429 `rate_limited` when spent. */
@@ -81,8 +90,24 @@ export class Limits {
   hold(name: SlotName, address: string): Release {
     if (this.isExempt(address)) return NO_OP;
     const release = this.slots[name].acquire(address);
-    if (!release) throw new FlareError("rate_limited", MESSAGES[name]);
+    if (!release) {
+      this.refused(name, address);
+      throw new FlareError("rate_limited", MESSAGES[name]);
+    }
     return release;
+  }
+
+  private refused(name: BudgetName | SlotName, address: string): void {
+    metrics().refusals.inc({ limit: name });
+    const now = Date.now();
+    if (now - this.loggedSince > REFUSAL_LOG_WINDOW_MS) {
+      this.loggedRefusals = new Set();
+      this.loggedSince = now;
+    }
+    const key = `${name} ${address}`;
+    if (this.loggedRefusals.has(key)) return;
+    this.loggedRefusals.add(key);
+    log().warn({ limit: name, address }, "refused by a per-address limit (logged once a minute per address)");
   }
 
   /** The message a refusal of `name` carries (the WebSocket join answers with it). */

@@ -2,6 +2,7 @@ import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { NextRequest } from "next/server";
 import { PEER_ADDRESS_HEADER } from "./client-address";
+import { errorFields, log } from "../observability/log";
 import { runWithContext } from "./request-context";
 
 /** The WebSocket route's handler: `GET` of app/api/ws/route.ts. */
@@ -35,7 +36,7 @@ export function serveUpgrade(route: UpgradeRoute, req: IncomingMessage, socket: 
       const response = await route(toNextRequest(req));
       if (!upgraded) await writeResponse(socket, response);
     } catch (e) {
-      console.error("[upgrade] route failed:", e);
+      log().error({ ...errorFields(e), url: req.url }, "WebSocket route failed");
       if (!upgraded) socket.end("HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     }
   });

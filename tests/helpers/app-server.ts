@@ -62,7 +62,7 @@ export async function startApp(opts: StartOptions = {}): Promise<AppInstance> {
       opts.timeoutMs ?? 30_000,
     );
     const check = () => {
-      if (out.includes("> Flare ready on")) {
+      if (out.includes("Flare ready on")) {
         clearTimeout(timer);
         resolve();
       }
