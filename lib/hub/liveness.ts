@@ -80,7 +80,7 @@ export function enforce(w: Watched, now: number, opts: LivenessOptions, tickMs: 
 
 /** Sweep often enough that every deadline is met within a quarter of the shortest one, at most 1 s late. */
 export function sweepInterval(opts: LivenessOptions): number {
-  const shortest = Math.min(opts.pingIntervalMs, opts.pongTimeoutMs, opts.joinTimeoutMs);
+  const shortest = Math.min(opts.pingIntervalMs, opts.pongTimeoutMs, opts.joinTimeoutMs, opts.maxSocketMs ?? Infinity);
   return Math.max(10, Math.min(1000, Math.floor(shortest / 4)));
 }
 

@@ -122,6 +122,7 @@ describe("liveness sweep", () => {
   it("sweeps often enough for short test settings, at most once a second for the contract's", () => {
     assert.equal(sweepInterval(OPTS), 1000);
     assert.equal(sweepInterval({ pingIntervalMs: 200, pongTimeoutMs: 400, joinTimeoutMs: 1000 }), 50);
+    assert.equal(sweepInterval({ ...OPTS, maxSocketMs: 3000 }), 750);
   });
 });
 
