@@ -70,7 +70,7 @@ export class Connection extends RoomMember implements Watched {
     this.admittedElsewhere = true;
   }
 
-  get open(): boolean {
+  get socketOpen(): boolean {
     return this.ws.readyState === this.ws.OPEN;
   }
 

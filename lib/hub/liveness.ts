@@ -32,7 +32,7 @@ export interface Watched {
   /** Ever joined a room or subscribed to a channel: the join timeout no longer applies. */
   readonly admitted: boolean;
   /** Is the socket open (not connecting, closing or closed)? Only open sockets are pinged. */
-  readonly open: boolean;
+  readonly socketOpen: boolean;
   ping(): void;
   close(code: number, reason?: string): void;
   /** Drops the TCP connection without a closing handshake: a silent peer would never finish one. */
@@ -50,7 +50,7 @@ export function verdict(w: Watched, now: number, opts: LivenessOptions, tickMs: 
   if (opts.maxSocketMs !== undefined && age >= opts.maxSocketMs) return "max_duration";
   if (!w.admitted && age >= opts.joinTimeoutMs) return "join_timeout";
   if (w.unansweredSince !== 0 && now - w.unansweredSince >= opts.pongTimeoutMs) return "dead";
-  if (w.open && now + tickMs - w.lastPingAt > opts.pingIntervalMs) return "ping";
+  if (w.socketOpen && now + tickMs - w.lastPingAt > opts.pingIntervalMs) return "ping";
   return "fine";
 }
 

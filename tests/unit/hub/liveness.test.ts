@@ -19,7 +19,7 @@ const TICK = 1000;
 class Probe implements Watched {
   lastPingAt: number;
   unansweredSince = 0;
-  open = true;
+  socketOpen = true;
   pings: number[] = [];
   closes: { code: number; reason: string | undefined }[] = [];
   terminated = false;
@@ -115,7 +115,7 @@ describe("liveness sweep", () => {
 
   it("pings only open sockets", () => {
     const p = new Probe(0);
-    p.open = false;
+    p.socketOpen = false;
     assert.equal(verdict(p, 40_000, OPTS, TICK), "fine");
   });
 
