@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JOIN_TIMEOUT_MS, PONG_TIMEOUT_MS, SERVER_PING_INTERVAL_MS } from "./protocol/limits";
 
 /**
  * Configuration, read and validated once per process. Every variable is documented in
@@ -70,6 +71,12 @@ const schema = z.object({
     .trim()
     .optional()
     .transform((v) => (v ? v : undefined)),
+  /** The server pings every WebSocket this often (contract: at least every 30 s). */
+  PING_INTERVAL_MS: z.coerce.number().int().min(100).max(SERVER_PING_INTERVAL_MS).default(SERVER_PING_INTERVAL_MS),
+  /** A WebSocket that has not answered a ping for this long is dropped (contract: 60 s). */
+  PONG_TIMEOUT_MS: z.coerce.number().int().min(100).max(PONG_TIMEOUT_MS).default(PONG_TIMEOUT_MS),
+  /** A WebSocket that joined nothing this long after it opened is closed with 4002 (contract: 10 s). */
+  JOIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(JOIN_TIMEOUT_MS).default(JOIN_TIMEOUT_MS),
   /** Set by the Vercel platform on every deployment (never set it yourself). */
   VERCEL: z.string().optional(),
 });

@@ -59,6 +59,9 @@ function createInstance(): Instance {
     access: rooms,
     leaveGraceMs: config.LEAVE_GRACE_MS,
     maxSocketMs: config.MAX_SOCKET_SECONDS === undefined ? undefined : config.MAX_SOCKET_SECONDS * 1000,
+    pingIntervalMs: config.PING_INTERVAL_MS,
+    pongTimeoutMs: config.PONG_TIMEOUT_MS,
+    joinTimeoutMs: config.JOIN_TIMEOUT_MS,
     heartbeatMs: Math.max(1000, Math.floor(config.PRESENCE_TTL_MS / 3)),
     admitJoin: (address) => limits.allows("joins", address),
   });

@@ -4,12 +4,15 @@ import {
   CLOSE_CODES,
   defaultMessage,
   type ErrorCode,
+  FRAME_BURST,
+  FRAME_RATE_PER_SECOND,
   MAX_BUFFERED_BYTES,
   RATE_BURST,
   RATE_PER_SECOND,
   type ServerFrame,
   SLOW_CONSUMER_KILL_MS,
 } from "../protocol";
+import type { Watched } from "./liveness";
 import { RoomMember } from "./member";
 import { TokenBucket } from "./rate-limit";
 
@@ -23,14 +26,21 @@ export type ConnectionContext = {
 
 /**
  * One WebSocket: its identity once joined, what it has been sent (`lastId`), and the guards that
- * protect the instance from it (rate limit, slow-consumer cut-off).
+ * protect the instance from it (frame budget, message rate limit, slow-consumer cut-off, and the
+ * liveness fields the hub's sweep reads).
  */
-export class Connection extends RoomMember {
+export class Connection extends RoomMember implements Watched {
   readonly id = nanoid(12);
   lastTypingAt = 0;
   /** Frames are handled one after another, in the order they arrived. */
   queue: Promise<void> = Promise.resolve();
+  readonly openedAt = Date.now();
+  lastPingAt = this.openedAt;
+  unansweredSince = 0;
+  /** Set by what admits a connection other than a room join (channel subscriptions). */
+  private admittedElsewhere = false;
   private readonly bucket = new TokenBucket(RATE_PER_SECOND, RATE_BURST);
+  private readonly frameBudget = new TokenBucket(FRAME_RATE_PER_SECOND, FRAME_BURST);
 
   constructor(
     readonly ws: WebSocket,
@@ -41,8 +51,37 @@ export class Connection extends RoomMember {
     super();
   }
 
+  /** Every client frame spends one token, before it is even parsed. */
+  allowFrame(): boolean {
+    return this.frameBudget.take();
+  }
+
   allowMessage(): boolean {
     return this.bucket.take();
+  }
+
+  /**
+   * Ever admitted to anything: the join timeout (4002) no longer applies. A connection leaves its
+   * room only by closing, so "joined" now means it has been joined.
+   */
+  get admitted(): boolean {
+    return this.admittedElsewhere || this.state === "joined";
+  }
+
+  markAdmitted(): void {
+    this.admittedElsewhere = true;
+  }
+
+  get socketOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
+  ping(): void {
+    this.ws.ping();
+  }
+
+  terminate(): void {
+    this.ws.terminate();
   }
 
   push(frame: ServerFrame, json?: string): void {

@@ -41,6 +41,8 @@ export class FrameHandler {
 
   handle(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.state === "closed") return;
+    // Before anything else, parsing included: a flood must cost as little as possible.
+    if (!conn.allowFrame()) return conn.sendError("rate_limited");
     if (isBinary) return conn.sendError("bad_frame", "Binary frames are not supported; send JSON text.");
     const parsed = parseClientFrame(data.toString());
     if (!parsed.ok) return conn.sendError(parsed.code, parsed.message, parsed.nonce);

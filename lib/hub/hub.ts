@@ -3,19 +3,19 @@ import type { Bus } from "../bus/types";
 import { CLOSE_CODES } from "../protocol";
 import { Connection, type ConnectionContext } from "./connection";
 import { FrameHandler } from "./frames";
+import { CONTRACT_LIVENESS, type LivenessOptions, LivenessSweeper, watchPongs } from "./liveness";
 import { type AdmitOptions, LocalRoom } from "./local-room";
 import type { RoomMember } from "./member";
 import { PresenceKeeper, type PresenceKeeperOptions } from "./presence-keeper";
 import type { RoomAccess } from "./room-access";
 
-export type HubOptions = PresenceKeeperOptions & {
-  bus: Bus;
-  access: RoomAccess;
-  /** Close each socket with 1001 after this long, like the platform at maxDuration (unset: never). */
-  maxSocketMs?: number | undefined;
-  /** Whether the client address may join now (its join budget, lib/limits); unset: always. */
-  admitJoin?: ((address: string) => Promise<boolean>) | undefined;
-};
+export type HubOptions = PresenceKeeperOptions &
+  Partial<LivenessOptions> & {
+    bus: Bus;
+    access: RoomAccess;
+    /** Whether the client address may join now (its join budget, lib/limits); unset: always. */
+    admitJoin?: ((address: string) => Promise<boolean>) | undefined;
+  };
 
 /**
  * The per-instance hub: the registry of this instance's connections and rooms. It takes sockets
@@ -27,6 +27,7 @@ export class Hub {
   private readonly connections = new Set<Connection>();
   private readonly presence: PresenceKeeper;
   private readonly frames: FrameHandler;
+  private readonly liveness: LivenessSweeper;
   private draining = false;
 
   constructor(private readonly options: HubOptions) {
@@ -40,6 +41,13 @@ export class Hub {
       refused: (conn) => this.connections.delete(conn),
       admitJoin: options.admitJoin ?? (async () => true),
     });
+    this.liveness = new LivenessSweeper(this.connections, {
+      pingIntervalMs: options.pingIntervalMs ?? CONTRACT_LIVENESS.pingIntervalMs,
+      pongTimeoutMs: options.pongTimeoutMs ?? CONTRACT_LIVENESS.pongTimeoutMs,
+      joinTimeoutMs: options.joinTimeoutMs ?? CONTRACT_LIVENESS.joinTimeoutMs,
+      maxSocketMs: options.maxSocketMs,
+    });
+    this.liveness.start();
   }
 
   get accepting(): boolean {
@@ -56,15 +64,9 @@ export class Hub {
     ws.on("message", (data, isBinary) => this.frames.handle(conn, data, isBinary));
     ws.on("close", () => this.unregister(conn));
     ws.on("error", () => this.unregister(conn));
+    watchPongs(ws, conn);
     if (this.draining) conn.close(CLOSE_CODES.goingAway, "server shutting down");
-    if (this.options.maxSocketMs) this.closeAfter(conn, this.options.maxSocketMs);
     return conn;
-  }
-
-  private closeAfter(conn: Connection, ms: number): void {
-    const timer = setTimeout(() => conn.close(CLOSE_CODES.goingAway, "maximum duration reached"), ms);
-    timer.unref();
-    conn.ws.once("close", () => clearTimeout(timer));
   }
 
   private room(id: string): LocalRoom {
@@ -119,6 +121,7 @@ export class Hub {
   async shutdown(deadlineMs = 8000): Promise<void> {
     if (this.draining) return;
     this.draining = true;
+    this.liveness.stop();
     const conns = [...this.connections];
     const inFlight = Promise.allSettled(conns.map((c) => c.queue));
     await Promise.race([inFlight, delay(Math.min(3000, deadlineMs / 2))]);

@@ -27,6 +27,7 @@ export const CLOSE_CODES = {
   goingAway: 1001,
   tooLarge: 1009,
   unauthorized: 4001,
+  joinTimeout: 4002,
   roomNotFound: 4004,
   slowConsumer: 4008,
   roomEnded: 4010,

@@ -12,6 +12,14 @@ export const RATE_BURST = 20;
 export const TYPING_THROTTLE_MS = 2000;
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 export const SLOW_CONSUMER_KILL_MS = 5000;
+/** v1.1 liveness: the server pings at least this often and drops a socket silent this long. */
+export const SERVER_PING_INTERVAL_MS = 30_000;
+export const PONG_TIMEOUT_MS = 60_000;
+/** v1.1: a connection admitted to nothing (no join, no subscribe) this long is closed with 4002. */
+export const JOIN_TIMEOUT_MS = 10_000;
+/** v1.1: every client frame counts against this budget per connection (the message limit stays). */
+export const FRAME_RATE_PER_SECOND = 100;
+export const FRAME_BURST = 400;
 
 /** clientId: what the join frame accepts and what a browser generates. */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

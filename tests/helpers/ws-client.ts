@@ -36,11 +36,16 @@ export class TestClient {
 
   static connect(
     url: string,
-    opts: { origin?: string; cookie?: string; headers?: Record<string, string> } = {},
+    /** `autoPong: false`: the socket ignores the server's pings, like a peer that dropped off the network. */
+    opts: { origin?: string; cookie?: string; headers?: Record<string, string>; autoPong?: boolean } = {},
   ): Promise<TestClient> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.cookie) headers.cookie = opts.cookie;
-    const ws = new WebSocket(url, { headers, ...(opts.origin ? { origin: opts.origin } : {}) });
+    const ws = new WebSocket(url, {
+      headers,
+      ...(opts.origin ? { origin: opts.origin } : {}),
+      ...(opts.autoPong === false ? { autoPong: false } : {}),
+    });
     const client = new TestClient(ws);
     return new Promise((resolve, reject) => {
       ws.once("open", () => resolve(client));
@@ -50,7 +55,11 @@ export class TestClient {
   }
 
   /** Connects and joins; resolves once the history frame arrived. */
-  static async join(url: string, join: JoinSpec, opts: { cookie?: string } = {}): Promise<TestClient> {
+  static async join(
+    url: string,
+    join: JoinSpec,
+    opts: { cookie?: string; autoPong?: boolean } = {},
+  ): Promise<TestClient> {
     return (await TestClient.joinWithHistory(url, join, opts)).client;
   }
 
@@ -58,7 +67,7 @@ export class TestClient {
   static async joinWithHistory(
     url: string,
     join: JoinSpec,
-    opts: { cookie?: string } = {},
+    opts: { cookie?: string; autoPong?: boolean } = {},
   ): Promise<{ client: TestClient; history: ServerFrameOf<"history"> }> {
     const client = await TestClient.connect(url, opts);
     client.send({

@@ -191,6 +191,19 @@ describe("RoomClient", () => {
     });
   }
 
+  it("close 4002 (joined nothing in time) is not terminal: it reconnects and joins again", () => {
+    const c = makeClient();
+    last().open();
+    last().serverClose(4002);
+    assert.equal(c.getSnapshot().status.state, "reconnecting");
+    tick(1000);
+    assert.equal(FakeSocket.all.length, 2);
+    last().accept();
+    assert.equal(last().of("join").length, 1);
+    assert.equal(c.getSnapshot().status.state, "connected");
+    c.stop();
+  });
+
   it("surfaces destroyed frames as a terminal state", () => {
     const c = makeClient();
     last().accept([], true, 123);

@@ -171,7 +171,13 @@ describe("room state transitions", () => {
     assert.equal(closeEndReason(CLOSE_CODES.roomEnded), "expired");
     assert.equal(closeEndReason(CLOSE_CODES.roomNotFound), "room_not_found");
     assert.equal(closeEndReason(CLOSE_CODES.unauthorized), "unauthorized");
-    for (const code of [CLOSE_CODES.normal, CLOSE_CODES.goingAway, CLOSE_CODES.slowConsumer, 1006])
+    for (const code of [
+      CLOSE_CODES.normal,
+      CLOSE_CODES.goingAway,
+      CLOSE_CODES.slowConsumer,
+      CLOSE_CODES.joinTimeout,
+      1006,
+    ])
       assert.equal(closeEndReason(code), undefined);
   });
 
