@@ -12,6 +12,13 @@ export const RATE_BURST = 20;
 export const TYPING_THROTTLE_MS = 2000;
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 export const SLOW_CONSUMER_KILL_MS = 5000;
+/** `presence.users` lists at most this many (the earliest online); `count` stays exact (v1.1 rule 2). */
+export const PRESENCE_MAX_USERS = 100;
+/**
+ * A resume (`since`) whose backlog would exceed this many JSON bytes gets the reset instead (the
+ * newest 50): well under the 1 MiB slow-consumer cut, so a resume can never loop a client on it.
+ */
+export const HISTORY_MAX_BYTES = 256 * 1024;
 
 /** clientId: what the join frame accepts and what a browser generates. */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
