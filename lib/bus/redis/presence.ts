@@ -32,14 +32,7 @@ export class RedisPresence implements Presence {
 
   async add(room: string, entry: PresenceEntry): Promise<{ announce: boolean }> {
     const added = await this.cmd.run((c) =>
-      c.flarePresenceAdd(
-        ...allRoomKeys(room),
-        room,
-        entry.connectionId,
-        entry.clientId,
-        entry.name,
-        this.json(entry),
-      ),
+      c.flarePresenceAdd(...allRoomKeys(room), room, entry.connectionId, entry.clientId, entry.name, this.json(entry)),
     );
     return { announce: added === 1 };
   }

@@ -8,9 +8,7 @@ type Entry = [id: string, fields: string[]];
 
 /** A duplicate's first message comes with its stream fields while the stream still holds it. */
 export type AppendReply =
-  | [duplicate: 0, id: string]
-  | [duplicate: 1, firstId: string, firstFields: string[]]
-  | [duplicate: 1, firstId: string];
+  [duplicate: 0, id: string] | [duplicate: 1, firstId: string, firstFields: string[]] | [duplicate: 1, firstId: string];
 
 /** Entries after `since` (reset 0), or the newest `limit` newest first (reset 1). */
 export type HistoryReply = [reset: 0 | 1, entries: Entry[]];
