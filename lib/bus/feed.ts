@@ -1,4 +1,4 @@
-import { compareIds, HISTORY_ON_JOIN, type Message, START_ID } from "../protocol";
+import { compareIds, HISTORY_MAX_BYTES, HISTORY_ON_JOIN, type Message, START_ID } from "../protocol";
 import type { Feed, FeedHandlers, FeedOpenOptions, FeedSink, HistoryResult, TailListener } from "./types";
 
 /** What a Bus gives the feed of one room: reads of its log and a live tail of it. */
@@ -56,7 +56,7 @@ export class RoomFeed implements Feed {
     const started = startsTail ? this.startTail() : undefined;
     try {
       await this.source.synced();
-      const history = await this.source.history(since, limit);
+      const history = withinBudget(await this.source.history(since, limit), limit);
       started?.run(history, since);
       if (!this.readers.has(sink)) return;
       this.deliverHistory(reader, history, since);
@@ -152,6 +152,18 @@ export class RoomFeed implements Feed {
     }
     this.handlers.reset();
   }
+}
+
+/**
+ * A resume whose backlog is over HISTORY_MAX_BYTES is answered as if `since` were unusable: the
+ * newest `limit`, `reset: true` (its tail, since the backlog runs up to the newest message). Sent
+ * whole, such a backlog could pass the 1 MiB slow-consumer cut and loop the client on reconnects.
+ * Only a backlog longer than a reset would be is measured, so the usual resume costs nothing.
+ */
+export function withinBudget(history: HistoryResult, limit: number): HistoryResult {
+  if (history.reset || history.messages.length <= limit) return history;
+  if (Buffer.byteLength(JSON.stringify(history.messages)) <= HISTORY_MAX_BYTES) return history;
+  return { messages: limit > 0 ? history.messages.slice(-limit) : [], reset: true };
 }
 
 /** Where a reader stands after a history: its newest message, else `since` (unless the log reset). */

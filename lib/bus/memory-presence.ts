@@ -1,14 +1,20 @@
-import type { PresenceUser } from "../protocol";
-import type { Presence, PresenceEntry } from "./types";
-import { distinctUsers } from "./users";
+import { PRESENCE_MAX_USERS, type PresenceUser } from "../protocol";
+import type { Presence, PresenceEntry, PresenceSnapshot } from "./types";
+import { byName } from "./users";
 
 /** Who is online in each room of a single instance. */
 export type MemoryPresenceRoom = {
   connections: Map<string, { clientId: string; name: string }>;
+  /**
+   * clientId → its name and how many connections it has, for clientIds with at least one. A Map
+   * iterates in insertion order, so this is also "by when it came online", as `:online` in Redis.
+   */
+  clients: Map<string, { name: string; connections: number }>;
   /** clientIds that got a "joined" message and no "left" yet. */
   announced: Set<string>;
 };
 
+/** The same semantics as RedisPresence (lib/bus/redis/presence.ts), each change O(1). */
 export class MemoryPresence implements Presence {
   /**
    * `room` gives a room's presence state: created on demand for a room that may be written, or
@@ -19,26 +25,41 @@ export class MemoryPresence implements Presence {
   async add(roomId: string, entry: PresenceEntry): Promise<{ announce: boolean }> {
     const room = this.room(roomId);
     if (!room) return { announce: false };
-    room.connections.set(entry.connectionId, { clientId: entry.clientId, name: entry.name });
+    if (!room.connections.has(entry.connectionId)) {
+      room.connections.set(entry.connectionId, { clientId: entry.clientId, name: entry.name });
+      const client = room.clients.get(entry.clientId);
+      if (client) client.connections++;
+      else room.clients.set(entry.clientId, { name: entry.name, connections: 1 });
+    }
     if (room.announced.has(entry.clientId)) return { announce: false };
     room.announced.add(entry.clientId);
     return { announce: true };
   }
 
   async remove(roomId: string, connectionId: string): Promise<void> {
-    this.room(roomId)?.connections.delete(connectionId);
+    const room = this.room(roomId);
+    const conn = room?.connections.get(connectionId);
+    if (!room || !conn) return;
+    room.connections.delete(connectionId);
+    const client = room.clients.get(conn.clientId);
+    if (client && --client.connections <= 0) room.clients.delete(conn.clientId);
   }
 
   async settleLeave(roomId: string, clientId: string): Promise<boolean> {
     const room = this.room(roomId);
-    if (!room) return false;
-    for (const c of room.connections.values()) if (c.clientId === clientId) return false;
+    if (!room || room.clients.has(clientId)) return false;
     return room.announced.delete(clientId);
   }
 
-  async list(roomId: string): Promise<PresenceUser[]> {
+  async list(roomId: string): Promise<PresenceSnapshot> {
     const room = this.room(roomId);
-    return room ? distinctUsers(room.connections.values()) : [];
+    if (!room) return { count: 0, users: [] };
+    const users: PresenceUser[] = [];
+    for (const [clientId, { name }] of room.clients) {
+      if (users.length === PRESENCE_MAX_USERS) break;
+      users.push({ clientId, name });
+    }
+    return { count: room.clients.size, users: users.sort(byName) };
   }
 
   /** One instance: no other instance's entries can go stale. */

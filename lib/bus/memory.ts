@@ -57,6 +57,7 @@ export class MemoryBus implements Bus {
       nonces: new Map(),
       tails: new Set(),
       connections: new Map(),
+      clients: new Map(),
       announced: new Set(),
     };
     this.rooms.set(id, room);
@@ -76,21 +77,12 @@ export class MemoryBus implements Bus {
     if (nonceKey) {
       const seen = room.nonces.get(nonceKey);
       if (seen && now - seen.ts < NONCE_DEDUPE_MS) {
-        const first = room.log.find((m) => m.id === seen.id);
-        if (first) return { message: first, duplicate: true };
+        // Trimmed from the log: the resend stands for the first message (same nonce, same sender).
+        const first = room.log.find((m) => m.id === seen.id) ?? draftMessage(draft, seen.id, seen.ts);
+        return { message: first, duplicate: true };
       }
     }
-    const message: Message = {
-      id: room.ids.next(now),
-      room: draft.room,
-      clientId: draft.clientId,
-      name: draft.name,
-      text: draft.text,
-      ts: now,
-      ...(draft.system ? { system: true as const } : {}),
-      ...(draft.event ? { event: draft.event } : {}),
-      ...(draft.nonce !== undefined ? { nonce: draft.nonce } : {}),
-    };
+    const message = draftMessage(draft, room.ids.next(now), now);
     room.log.push(message);
     if (room.log.length > ROOM_RETAINS) room.log.splice(0, room.log.length - ROOM_RETAINS);
     if (nonceKey) {
@@ -150,6 +142,20 @@ export class MemoryBus implements Bus {
   }
 
   async close(): Promise<void> {}
+}
+
+function draftMessage(draft: MessageDraft, id: string, ts: number): Message {
+  return {
+    id,
+    room: draft.room,
+    clientId: draft.clientId,
+    name: draft.name,
+    text: draft.text,
+    ts,
+    ...(draft.system ? { system: true as const } : {}),
+    ...(draft.event ? { event: draft.event } : {}),
+    ...(draft.nonce !== undefined ? { nonce: draft.nonce } : {}),
+  };
 }
 
 function pruneNonces(nonces: Map<string, { ts: number }>, now: number): void {

@@ -83,6 +83,14 @@ export interface TailListener {
 
 export type PresenceEntry = { connectionId: string; clientId: string; name: string };
 
+/**
+ * A room's presence as the frame carries it: `count` distinct clientIds online across all
+ * instances (exact), `users` the PRESENCE_MAX_USERS of them that came online first (ties: by
+ * clientId), ordered by name. Earliest first keeps the list stable under join churn: newcomers
+ * beyond the cap change `count` only.
+ */
+export type PresenceSnapshot = { count: number; users: PresenceUser[] };
+
 export interface Presence {
   /**
    * Marks a connection online. `announce` is true when its clientId was not yet announced in the
@@ -96,11 +104,12 @@ export interface Presence {
    * Exactly one caller gets true per announcement.
    */
   settleLeave(room: string, clientId: string): Promise<boolean>;
-  /** Distinct clientIds online across all instances (first name seen wins), ordered by name. */
-  list(room: string): Promise<PresenceUser[]>;
+  /** Who is online (see PresenceSnapshot); a clientId's name is the one its first connection brought. */
+  list(room: string): Promise<PresenceSnapshot>;
   /**
    * Refreshes this instance's live connections of the room and prunes entries older than the
-   * presence TTL (crashed instances). Returns the users whose entries were pruned.
+   * presence TTL (crashed instances), a bounded number per call. Returns the users whose entries
+   * were pruned: the caller settles their leave. Until pruned, such entries still count as online.
    */
   heartbeat(room: string, entries: PresenceEntry[]): Promise<PresenceUser[]>;
 }

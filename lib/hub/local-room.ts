@@ -108,8 +108,8 @@ export class LocalRoom {
   }
 
   private async presenceFrame(): Promise<ServerFrame> {
-    const users = await this.bus.presence.list(this.id);
-    return { type: "presence", room: this.id, count: users.length, users };
+    const { count, users } = await this.bus.presence.list(this.id);
+    return { type: "presence", room: this.id, count, users };
   }
 
   private async sendPresence(member: RoomMember): Promise<void> {

@@ -20,6 +20,13 @@ export const JOIN_TIMEOUT_MS = 10_000;
 /** v1.1: every client frame counts against this budget per connection (the message limit stays). */
 export const FRAME_RATE_PER_SECOND = 100;
 export const FRAME_BURST = 400;
+/** `presence.users` lists at most this many (the earliest online); `count` stays exact (v1.1 rule 2). */
+export const PRESENCE_MAX_USERS = 100;
+/**
+ * A resume (`since`) whose backlog would exceed this many JSON bytes gets the reset instead (the
+ * newest 50): well under the 1 MiB slow-consumer cut, so a resume can never loop a client on it.
+ */
+export const HISTORY_MAX_BYTES = 256 * 1024;
 
 /** clientId: what the join frame accepts and what a browser generates. */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

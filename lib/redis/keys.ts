@@ -39,6 +39,12 @@ export type RoomKeys = {
   meta: string;
   /** Set (private rooms only): hashes of seat tokens. */
   seats: string;
+  /** Hash: clientId → how many of its connections are in `presence` (the index that keeps presence O(1)). */
+  clients: string;
+  /** Zset: online clientId → when its first connection came (ms): `count` is its size, `users` its head. */
+  online: string;
+  /** Hash: online clientId → the name it came online with. */
+  names: string;
 };
 
 /** The order of `allRoomKeys`; the Lua scripts address KEYS[i] by these positions (1-based there). */
@@ -52,6 +58,9 @@ export const ROOM_KEY_ORDER = [
   "nonceTimes",
   "meta",
   "seats",
+  "clients",
+  "online",
+  "names",
 ] as const satisfies readonly (keyof RoomKeys)[];
 
 export function roomKeys(room: string): RoomKeys {
@@ -66,6 +75,9 @@ export function roomKeys(room: string): RoomKeys {
     nonceTimes: `${base}:nonce-times`,
     meta: `${base}:meta`,
     seats: `${base}:seats`,
+    clients: `${base}:clients`,
+    online: `${base}:online`,
+    names: `${base}:names`,
   };
 }
 

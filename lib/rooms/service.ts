@@ -50,7 +50,7 @@ export class RoomService implements RoomAccess {
 
   async view(roomId: string): Promise<RoomView> {
     const room = await this.get(roomId);
-    const online = (await this.bus.presence.list(roomId)).length;
+    const { count: online } = await this.bus.presence.list(roomId);
     return { ...room, ttl: Math.max(0, Math.floor((room.expiresAt - Date.now()) / 1000)), online };
   }
 

@@ -262,16 +262,19 @@ describe("RedisBus", async () => {
     assert.deepEqual(await b.presence.add(room, { connectionId: "k3", clientId: "c2", name: "Amy" }), {
       announce: true,
     });
-    assert.deepEqual(await a.presence.list(room), [
-      { clientId: "c2", name: "Amy" },
-      { clientId: "c1", name: "Zed" },
-    ]);
+    assert.deepEqual(await a.presence.list(room), {
+      count: 2,
+      users: [
+        { clientId: "c2", name: "Amy" },
+        { clientId: "c1", name: "Zed" },
+      ],
+    });
     await a.presence.remove(room, "k1");
     assert.equal(await a.presence.settleLeave(room, "c1"), false, "k2 still live on b");
     await b.presence.remove(room, "k2");
     const settled = await Promise.all([a.presence.settleLeave(room, "c1"), b.presence.settleLeave(room, "c1")]);
     assert.deepEqual(settled.sort(), [false, true]);
-    assert.deepEqual(await a.presence.list(room), [{ clientId: "c2", name: "Amy" }]);
+    assert.deepEqual(await a.presence.list(room), { count: 1, users: [{ clientId: "c2", name: "Amy" }] });
     assert.deepEqual(await a.presence.add(room, { connectionId: "k4", clientId: "c1", name: "Zed" }), {
       announce: true,
     });
@@ -285,11 +288,12 @@ describe("RedisBus", async () => {
     await b.presence.add(room, { connectionId: "b2", clientId: "cb", name: "Bob" });
     assert.deepEqual(await a.presence.heartbeat(room, [mine]), []);
     await sleep(1200); // TTL is 1 s; b "crashed" and stopped heartbeating
-    assert.deepEqual(await a.presence.list(room), [], "stale entries are not listed");
+    assert.equal((await a.presence.list(room)).count, 2, "stale entries count until a heartbeat sweeps them");
+    assert.equal(await b.presence.settleLeave(room, "cb"), false, "nor does cb leave before");
     const pruned = await a.presence.heartbeat(room, [mine]);
     assert.deepEqual(pruned, [{ clientId: "cb", name: "Bob" }]);
     assert.deepEqual(await b.presence.heartbeat(room, []), [], "only the pruning instance gets them");
-    assert.deepEqual(await b.presence.list(room), [{ clientId: "ca", name: "Ann" }]);
+    assert.deepEqual(await b.presence.list(room), { count: 1, users: [{ clientId: "ca", name: "Ann" }] });
     assert.equal(await b.presence.settleLeave(room, "cb"), true);
     assert.equal(await admin.hexists(roomKeys(room).conns, "b1"), 0);
   });
@@ -299,7 +303,18 @@ describe("RedisBus", async () => {
     await a.presence.add("lobby", { connectionId: "l1", clientId: "c1", name: "Zed" });
     await a.publish({ kind: "typing", room: "lobby", clientId: "c1", name: "Zed" });
     const k = roomKeys("lobby");
-    for (const key of [k.messages, k.events, k.presence, k.conns, k.announced, k.nonces, k.nonceTimes]) {
+    for (const key of [
+      k.messages,
+      k.events,
+      k.presence,
+      k.conns,
+      k.announced,
+      k.nonces,
+      k.nonceTimes,
+      k.clients,
+      k.online,
+      k.names,
+    ]) {
       const ttl = await admin.pttl(key);
       assert.ok(ttl > LOBBY_TTL_MS - 60_000 && ttl <= LOBBY_TTL_MS, `${key} pttl ${ttl}`);
     }
@@ -318,7 +333,19 @@ describe("RedisBus", async () => {
       await admin.sadd(roomKeys(room).seats, "seat-hash");
       await a.presence.heartbeat(room, [{ connectionId: "p1", clientId: "c1", name: "Zed" }]);
       const k = roomKeys(room);
-      for (const key of [k.messages, k.events, k.presence, k.conns, k.announced, k.nonces, k.nonceTimes, k.seats]) {
+      for (const key of [
+        k.messages,
+        k.events,
+        k.presence,
+        k.conns,
+        k.announced,
+        k.nonces,
+        k.nonceTimes,
+        k.seats,
+        k.clients,
+        k.online,
+        k.names,
+      ]) {
         assert.equal(await admin.pexpiretime(key), metaAt, key);
       }
 

@@ -17,8 +17,9 @@ export async function appendMessage(cmd: Commands, draft: MessageDraft): Promise
     c.flareAppend(...allRoomKeys(draft.room), draft.room, NONCE_DEDUPE_MS, ROOM_RETAINS, member, data, cmd.instanceId),
   );
   if (reply[0] === 1) {
-    const first = decodeMessage(draft.room, reply[1], reply[2]);
-    if (!first) throw unexpected("flareAppend (duplicate)", reply);
+    // Trimmed from the stream: the resend stands for the first message (same nonce, same sender).
+    const first = reply.length === 2 ? storedMessage(draft, reply[1]) : decodeMessage(draft.room, reply[1], reply[2]);
+    if (!first || !isMessageId(first.id)) throw unexpected("flareAppend (duplicate)", reply);
     return { message: first, duplicate: true };
   }
   if (!isMessageId(reply[1])) throw unexpected("flareAppend", reply);

@@ -6,7 +6,9 @@ import { roomScript } from "./prelude";
 
 type Entry = [id: string, fields: string[]];
 
-export type AppendReply = [duplicate: 0, id: string] | [duplicate: 1, firstId: string, firstFields: string[]];
+/** A duplicate's first message comes with its stream fields while the stream still holds it. */
+export type AppendReply =
+  [duplicate: 0, id: string] | [duplicate: 1, firstId: string, firstFields: string[]] | [duplicate: 1, firstId: string];
 
 /** Entries after `since` (reset 0), or the newest `limit` newest first (reset 1). */
 export type HistoryReply = [reset: 0 | 1, entries: Entry[]];
@@ -31,7 +33,9 @@ declare module "ioredis" {
 export const messageScripts = {
   /**
    * ARGV: room, dedupeMs, maxlen, nonceMember ('' = no nonce), data, origin
-   * → {0, id} stored | {1, firstId, firstFields} duplicate nonce
+   * → {0, id} stored | {1, firstId, firstFields} duplicate nonce | {1, firstId} duplicate whose first
+   * message the stream already trimmed: the nonce record (:nonces, :nonce-times) outlives the
+   * stream's 1000, so a late resend is still acked with the first id and never stored twice.
    */
   flareAppend: roomScript(`
 local room, dedupe, maxlen, member, data, origin = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -45,6 +49,7 @@ if member ~= '' then
     if at and now - tonumber(at) < dedupe then
       local entry = redis.call('XRANGE', KEYS[K_MESSAGES], first, first)
       if #entry > 0 then return {1, first, entry[1][2]} end
+      return {1, first}
     end
   end
 end

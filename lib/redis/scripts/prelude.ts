@@ -28,6 +28,7 @@ const k = (name: (typeof ROOM_KEY_ORDER)[number]) => ROOM_KEY_ORDER.indexOf(name
 const PRELUDE = `
 local K_MESSAGES, K_EVENTS, K_PRESENCE, K_CONNS, K_ANNOUNCED = ${k("messages")}, ${k("events")}, ${k("presence")}, ${k("conns")}, ${k("announced")}
 local K_NONCES, K_NONCE_TIMES, K_META = ${k("nonces")}, ${k("nonceTimes")}, ${k("meta")}
+local K_CLIENTS, K_ONLINE, K_NAMES = ${k("clients")}, ${k("online")}, ${k("names")}
 local ROOM_KEY_COUNT = ${ROOM_KEY_ORDER.length}
 
 local function now_ms()
@@ -78,6 +79,44 @@ local function hmget_all(key, fields)
     for j = 1, #vals do out[#out + 1] = vals[j] end
   end
   return out
+end
+
+-- Presence index, kept in step with :presence/:conns so that no script has to read every
+-- connection of a room: :clients counts each clientId's connections, :online and :names hold the
+-- clientIds with at least one (the first connection sets when it came online and its name).
+local function client_online(client, name, now)
+  if redis.call('HINCRBY', KEYS[K_CLIENTS], client, 1) == 1 then
+    redis.call('ZADD', KEYS[K_ONLINE], now, client)
+    redis.call('HSET', KEYS[K_NAMES], client, name)
+  end
+end
+
+local function client_offline(client)
+  if redis.call('HINCRBY', KEYS[K_CLIENTS], client, -1) <= 0 then
+    redis.call('HDEL', KEYS[K_CLIENTS], client)
+    redis.call('ZREM', KEYS[K_ONLINE], client)
+    redis.call('HDEL', KEYS[K_NAMES], client)
+  end
+end
+
+-- clientId, name of a :conns value (nil when it is not one of ours).
+local function conn_client(json)
+  local ok, c = pcall(cjson.decode, json)
+  if ok and type(c) == 'table' and type(c.clientId) == 'string' and type(c.name) == 'string' then
+    return c.clientId, c.name
+  end
+  return nil
+end
+
+-- Takes a connection out of presence and the index; its :conns JSON, or nil if it was not in.
+local function drop_conn(conn)
+  if redis.call('ZREM', KEYS[K_PRESENCE], conn) == 0 then return nil end
+  local json = redis.call('HGET', KEYS[K_CONNS], conn)
+  redis.call('HDEL', KEYS[K_CONNS], conn)
+  if not json then return nil end
+  local client = conn_client(json)
+  if client then client_offline(client) end
+  return json
 end
 
 local function remove_members(zkey, hkey, members)

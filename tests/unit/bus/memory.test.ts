@@ -83,10 +83,13 @@ describe("MemoryBus", () => {
       announce: false,
     });
     await bus.presence.add("r", { connectionId: "k3", clientId: "b", name: "B" });
-    assert.deepEqual(await bus.presence.list("r"), [
-      { clientId: "b", name: "B" },
-      { clientId: "c", name: "C" },
-    ]);
+    assert.deepEqual(await bus.presence.list("r"), {
+      count: 2,
+      users: [
+        { clientId: "b", name: "B" },
+        { clientId: "c", name: "C" },
+      ],
+    });
     await bus.presence.remove("r", "k1");
     assert.equal(await bus.presence.settleLeave("r", "c"), false);
     await bus.presence.remove("r", "k2");
@@ -103,7 +106,7 @@ describe("MemoryBus", () => {
     await bus.deleteRoom("r");
     await assert.rejects(bus.append(draft("too late")), (e: unknown) => isFlareError(e) && e.code === "room_not_found");
     await bus.presence.remove("r", "k1");
-    assert.deepEqual(await bus.presence.list("r"), []);
+    assert.deepEqual(await bus.presence.list("r"), { count: 0, users: [] });
     assert.deepEqual((await bus.history("r", undefined, 50)).messages, []);
   });
 });

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { MemoryBus } from "../../../lib/bus/memory";
 import { LocalRoom, presenceDelayMs } from "../../../lib/hub/local-room";
 import { RoomMember } from "../../../lib/hub/member";
-import { CLOSE_CODES, type ServerFrame } from "../../../lib/protocol";
+import { CLOSE_CODES, PRESENCE_MAX_USERS, type ServerFrame } from "../../../lib/protocol";
 
 /** A room member that records what the room sends it. */
 class Recorded extends RoomMember {
@@ -55,6 +55,23 @@ describe("LocalRoom", () => {
     assert.deepEqual(m.types, ["history", "presence", "message"]);
     assert.deepEqual(m.frames[1], { type: "presence", room: "r", count: 1, users: [{ clientId: "c1", name: "Ann" }] });
     assert.equal(m.state, "joined");
+  });
+
+  it(`a presence frame lists at most ${PRESENCE_MAX_USERS} users and counts everyone`, async () => {
+    const { bus, room: r } = room();
+    for (let i = 0; i < 250; i++)
+      await bus.presence.add("r", { connectionId: `k${i}`, clientId: `c${i}`, name: `N${String(i).padStart(3, "0")}` });
+    const m = new Recorded("k0", "c0");
+    assert.equal(await r.admit(m), true);
+    const frame = m.frames.find((f) => f.type === "presence");
+    assert.ok(frame?.type === "presence");
+    assert.equal(frame.count, 250);
+    assert.deepEqual(
+      frame.users.map((u) => u.clientId),
+      Array.from({ length: PRESENCE_MAX_USERS }, (_, i) => `c${i}`),
+      "the first to come, by name",
+    );
+    assert.ok(Buffer.byteLength(JSON.stringify(frame)) < 8 * 1024);
   });
 
   it("resumes a member after its `since`, and serialises each live message once for every member", async () => {

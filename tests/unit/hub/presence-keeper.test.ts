@@ -15,7 +15,7 @@ describe("PresenceKeeper", () => {
     keeper.left({ id: "k1", roomId: "lobby", clientId: "c1", name: "Ann" });
     await pendingBackgroundWork();
 
-    assert.deepEqual(await bus.presence.list("lobby"), []);
+    assert.deepEqual(await bus.presence.list("lobby"), { count: 0, users: [] });
     const history = await bus.history("lobby", undefined, 50);
     assert.deepEqual(
       history.messages.map((m) => [m.text, m.event]),
