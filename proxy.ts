@@ -1,53 +1,31 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { isFlareError } from "@/lib/protocol";
-import { deploymentProblem } from "@/lib/env";
 import { isHttps } from "@/lib/http/request";
-import { instance } from "@/lib/instance";
-import { seatToken, setSeatCookie } from "@/lib/rooms/seat-cookie";
+import { contentSecurityPolicy, newNonce } from "@/lib/ui/content-security-policy";
 
 /**
- * `/room/:id` claims a seat for this browser before the page renders: the same idempotent claim
- * as `POST /api/rooms/:id/join` (a browser that holds a seat, such as the creator, keeps it), so
- * the page's WebSocket join carries a valid seat cookie. A full room or an unknown/expired one
- * sends the browser back to the lobby with `?error=room_full` / `?error=room_not_found`.
+ * Gives every page view its own script nonce and the Content-Security-Policy that names it. Next
+ * reads the policy from the request headers while rendering and puts the nonce on its scripts (the
+ * documented Next 16 pattern); the pages are rendered per request for it (app/layout.tsx).
  *
- * Proxy runs on the Node.js runtime in Next 16 (not configurable), in the same process as the
- * route handlers, so it shares `instance()` (memory store or Redis) with them.
+ * It takes no seat: `/room/:id` is fetched by link previews, prefetch and prerender too, so the
+ * page claims its seat itself once shown to a person (components/room/use-seat-claim.ts).
+ * Headers that need no nonce (nosniff, referrer policy, HSTS) are in next.config.ts.
  */
-export async function proxy(req: NextRequest): Promise<NextResponse> {
-  // Nothing can be shared between instances (see deploymentProblem): the page renders, and the
-  // WebSocket upgrade answers 503 with the reason.
-  if (deploymentProblem()) return NextResponse.next();
-  // A prefetch is not a visit: it must not take a seat.
-  if (req.headers.get("next-router-prefetch") || req.headers.get("purpose") === "prefetch") return NextResponse.next();
-
-  try {
-    const id = decodeURIComponent(req.nextUrl.pathname.slice("/room/".length));
-    const { room, token } = await instance().rooms.claimSeat(id, seatToken(req.cookies, id));
-    const res = NextResponse.next();
-    setSeatCookie(res.cookies, room, token, isHttps(req));
-    res.headers.set("Cache-Control", "private, no-store");
-    return res;
-  } catch (e) {
-    // A malformed percent-encoding cannot name a room either.
-    const code =
-      e instanceof URIError
-        ? "room_not_found"
-        : isFlareError(e) && (e.code === "room_full" || e.code === "room_not_found")
-          ? e.code
-          : null;
-    if (!code) {
-      // Redis down or a bug: let the page render; its socket reports the problem and retries.
-      console.error("[proxy] seat claim failed:", e);
-      return NextResponse.next();
-    }
-    const to = new URL("/", req.url);
-    to.search = "";
-    to.searchParams.set("error", code);
-    return NextResponse.redirect(to, 303);
-  }
+export function proxy(req: NextRequest): NextResponse {
+  const policy = contentSecurityPolicy({
+    nonce: newNonce(),
+    host: req.headers.get("host"),
+    https: isHttps(req),
+    dev: process.env.NODE_ENV === "development",
+  });
+  const headers = new Headers(req.headers);
+  headers.set("content-security-policy", policy);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set("Content-Security-Policy", policy);
+  return res;
 }
 
 export const config = {
-  matcher: "/room/:id",
+  // The app's pages; API routes and static files carry no HTML that runs scripts.
+  matcher: ["/", "/room/:id"],
 };

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,7 +9,10 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request: its scripts carry the request's CSP nonce (proxy.ts), which
+  // a page built ahead of time could not know.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh bg-zinc-950 font-sans text-zinc-100 antialiased">{children}</body>

@@ -24,16 +24,20 @@ export type ChatRoomProps = {
   actions?: (socket: RoomSocket) => ReactNode;
   /** What to show instead of the composer once the room ended. */
   ended?: (socket: RoomSocket) => ReactNode;
+  /** False keeps the socket closed (a private room until its seat is taken). Default true. */
+  connectable?: boolean;
+  /** Shown instead of the conversation while set (e.g. the seat could not be taken). */
+  blocked?: ReactNode;
 };
 
 /** A whole chat room screen: header, messages, typing, composer, presence. */
-export function ChatRoom({ room, roomLabel, title, actions, ended }: ChatRoomProps) {
+export function ChatRoom({ room, roomLabel, title, actions, ended, connectable = true, blocked }: ChatRoomProps) {
   const { identity, setName } = useIdentity();
   const socket = useRoomSocket({
     room,
     clientId: identity?.clientId,
     name: identity?.name ?? "",
-    enabled: identity?.confirmed === true,
+    enabled: identity?.confirmed === true && connectable,
   });
 
   if (!identity) {
@@ -73,6 +77,15 @@ export function ChatRoom({ room, roomLabel, title, actions, ended }: ChatRoomPro
       <div className="flex h-dvh flex-col">
         {header}
         <JoinGate clientId={identity.clientId} suggestedName={identity.name} roomLabel={roomLabel} onJoin={setName} />
+      </div>
+    );
+  }
+
+  if (blocked) {
+    return (
+      <div className="flex h-dvh flex-col">
+        {header}
+        {blocked}
       </div>
     );
   }

@@ -6,6 +6,7 @@ import type { OutboxEntry } from "@/lib/client/outbox";
 import type { Message } from "@/lib/protocol";
 import { cn } from "@/lib/ui/cn";
 import { Avatar } from "./avatar";
+import { LinkifiedText } from "./linkified-text";
 
 const BUBBLE =
   "rounded-2xl px-3 py-2 text-[15px] leading-snug [overflow-wrap:anywhere] break-words whitespace-pre-wrap";
@@ -38,7 +39,7 @@ export const MessageItem = memo(function MessageItem({ message, own, showHeader 
         data-system="true"
         className="flex items-center justify-center gap-2 py-1 text-xs text-zinc-500"
       >
-        <span>{message.text}</span>
+        <SystemText message={message} />
         <Time ts={message.ts} />
       </li>
     );
@@ -54,7 +55,7 @@ export const MessageItem = memo(function MessageItem({ message, own, showHeader 
       <div className={cn("flex max-w-[80%] min-w-0 flex-col", own ? "items-end" : "items-start")}>
         {showHeader ? (
           <div className={cn("mb-0.5 flex items-baseline gap-2", own && "flex-row-reverse")}>
-            <span className="text-sm font-medium text-zinc-200">{own ? "You" : message.name}</span>
+            <span className="text-sm font-medium text-zinc-200">{own ? "You" : <bdi>{message.name}</bdi>}</span>
             <Time ts={message.ts} />
           </div>
         ) : null}
@@ -67,12 +68,25 @@ export const MessageItem = memo(function MessageItem({ message, own, showHeader 
               : "rounded-tl-md bg-zinc-800 text-zinc-100",
           )}
         >
-          {message.text}
+          <LinkifiedText text={message.text} />
         </p>
       </div>
     </li>
   );
 });
+
+/**
+ * "Swift Otter joined": the name isolated in `<bdi>`, so a right-to-left name stays on its side of
+ * the verb. Falls back to the stored text for a system message without an event.
+ */
+function SystemText({ message }: { message: Message }) {
+  if (message.event !== "joined" && message.event !== "left") return <span>{message.text}</span>;
+  return (
+    <span>
+      <bdi>{message.name}</bdi> {message.event}
+    </span>
+  );
+}
 
 /** A message of this tab that the room has not shown yet. */
 export function PendingItem({

@@ -53,7 +53,7 @@ export function NameEditor({
       >
         <Avatar clientId={clientId} size={26} />
         <span data-testid="self-name" className="truncate">
-          {name}
+          <bdi>{name}</bdi>
         </span>
         <Icon name="pencil" className="size-3.5 shrink-0 fill-zinc-500 group-hover:fill-zinc-300" />
       </button>

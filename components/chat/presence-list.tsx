@@ -35,7 +35,9 @@ function UserRows({ users, selfId }: { users: readonly PresenceUser[]; selfId: s
               className="absolute -right-0.5 -bottom-0.5 size-2 rounded-full bg-emerald-400 ring-2 ring-zinc-950"
             />
           </span>
-          <span className="truncate">{u.name}</span>
+          <span className="truncate">
+            <bdi>{u.name}</bdi>
+          </span>
           {u.clientId === selfId ? <span className="text-xs text-zinc-500">(you)</span> : null}
         </li>
       ))}

@@ -30,7 +30,11 @@ export function DestroyRoomButton({ roomId }: { roomId: string }) {
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}`, { method: "DELETE" });
+      // JSON content type: the API refuses state changes that a plain cross-site form could send.
+      const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}`, {
+        method: "DELETE",
+        headers: { "content-type": "application/json" },
+      });
       if (res.status === 204) {
         // Every connection, this one included, now gets `destroyed` and shows the end screen.
         dialog.current?.close();

@@ -143,14 +143,14 @@ describe("vercel build", { timeout: BUILD_TIMEOUT_MS + 30_000 }, () => {
     });
   }
 
-  it("proxy.ts runs as Node.js middleware on /room/:id", () => {
+  it("proxy.ts runs as Node.js middleware on the pages (/ and /room/:id)", () => {
     const config = functionConfig(path.join(output, "functions", "_middleware.func"));
     assert.match(config.runtime, /^nodejs\d+\.x$/);
     const { routes } = readJson(path.join(output, "config.json"), outputConfigSchema);
     const middleware = routes.filter((r) => r.middlewarePath === "/_middleware");
     assert.deepEqual(
       middleware.flatMap((r) => r.middlewareRawSrc ?? []),
-      ["/room/:id"],
+      ["/", "/room/:id"],
     );
   });
 

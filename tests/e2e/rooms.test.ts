@@ -14,6 +14,7 @@ import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { LobbyPage } from "./pages/lobby-page";
 import { RoomPage } from "./pages/room-page";
+import { watchSecurity } from "./pages/security-probe";
 import { e2eSuite, SHOTS } from "./setup";
 
 const e2e = e2eSuite();
@@ -33,6 +34,7 @@ test("a private room: share, chat, full, destroy", { timeout: 180_000 }, async (
   try {
     // ---- A creates a room from the lobby (10 minutes, 2 seats) ----
     const ctxA = await e2e.newContext("desktop");
+    const securityA = await watchSecurity(ctxA);
     const lobbyA = await LobbyPage.open(ctxA, base);
     await lobbyA.join("Ada Lovelace");
     const a = await RoomPage.createFromLobby(lobbyA, { ttlLabel: "10 minutes", capacity: 2 });
@@ -67,6 +69,7 @@ test("a private room: share, chat, full, destroy", { timeout: 180_000 }, async (
 
     // ---- B, another browser on a phone, opens the link and picks a name ----
     const ctxB = await e2e.newContext("phone");
+    const securityB = await watchSecurity(ctxB);
     const b = await RoomPage.openRoom(ctxB, base, link);
     await b.join("Grace Hopper");
     assert.equal(b.roomId(), roomId);
@@ -90,6 +93,8 @@ test("a private room: share, chat, full, destroy", { timeout: 180_000 }, async (
     }
     await a.screenshot(path.join(SHOTS, "room-desktop.png"));
     await b.screenshot(path.join(SHOTS, "room-phone.png"));
+    // The pages' CSP allows everything they do: the socket, the seat claim, the polls, the styles.
+    for (const seen of [await securityA(a.page), await securityB(b.page)]) assert.deepEqual(seen.violations, []);
 
     // ---- C, a third browser, finds the room full ----
     const ctxC = await e2e.newContext("desktop");

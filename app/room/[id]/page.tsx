@@ -13,9 +13,10 @@ export const metadata: Metadata = {
 };
 
 /**
- * A private room. proxy.ts has already claimed this browser's seat (or sent it back to the lobby);
- * here the room's facts seed the countdown and the seat count until the socket and the poll take
- * over.
+ * A private room. Rendering it takes no seat (link previews, prefetch and prerender fetch it too):
+ * the page takes this browser's seat itself once shown (components/room/use-seat-claim.ts). Here
+ * the room's facts seed the countdown and the seat count until the socket and the poll take over;
+ * an unknown room goes straight back to the lobby.
  */
 export default async function RoomPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -31,7 +32,7 @@ async function loadRoomFacts(id: string): Promise<RoomFacts | null> {
     const room = await instance().rooms.get(id);
     return { expiresAt: room.expiresAt, capacity: room.capacity, members: room.members, serverNow: Date.now() };
   } catch (e) {
-    // Gone between the seat claim and this render (or never existed): back to the lobby.
+    // Expired, destroyed or never existed: back to the lobby, which says so.
     if (isFlareError(e) && e.code === "room_not_found") redirect("/?error=room_not_found");
     // Store unavailable: render anyway; the socket reports the trouble and retries.
     return null;
