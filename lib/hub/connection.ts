@@ -15,6 +15,7 @@ import {
 import type { Watched } from "./liveness";
 import { RoomMember } from "./member";
 import { TokenBucket } from "./rate-limit";
+import { metrics } from "../observability/metrics";
 
 /** What the route learned from the upgrade request, before the socket existed. */
 export type ConnectionContext = {
@@ -81,6 +82,8 @@ export class Connection extends RoomMember implements Watched {
   }
 
   terminate(): void {
+    // No close frame: the peer (and the metric) see an abnormal closure.
+    metrics().closes.inc({ code: 1006 });
     this.ws.terminate();
   }
 
@@ -91,17 +94,21 @@ export class Connection extends RoomMember implements Watched {
   }
 
   sendError(code: ErrorCode, message = defaultMessage(code), nonce?: string): void {
+    metrics().errorFrames.inc({ code });
     this.push({ type: "error", code, message, ...(nonce !== undefined ? { nonce } : {}) });
   }
 
   close(code: number, reason = ""): void {
     if (this.ws.readyState === this.ws.CLOSED || this.ws.readyState === this.ws.CLOSING) return;
+    metrics().closes.inc({ code });
     this.ws.close(code, reason);
   }
 
   /** The close frame queues behind the unsent data; the TCP connection goes if it never drains. */
   private cutSlowConsumer(): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    metrics().slowConsumerCuts.inc();
+    metrics().closes.inc({ code: CLOSE_CODES.slowConsumer });
     this.ws.close(CLOSE_CODES.slowConsumer, "slow consumer");
     this.onCut();
     const timer = setTimeout(() => this.ws.terminate(), SLOW_CONSUMER_KILL_MS);

@@ -8,6 +8,7 @@ import { type AdmitOptions, LocalRoom } from "./local-room";
 import type { RoomMember } from "./member";
 import { PresenceKeeper, type PresenceKeeperOptions } from "./presence-keeper";
 import type { RoomAccess } from "./room-access";
+import { metrics } from "../observability/metrics";
 
 export type HubOptions = PresenceKeeperOptions &
   Partial<LivenessOptions> & {
@@ -38,7 +39,7 @@ export class Hub {
       presence: this.presence,
       room: (id) => this.room(id),
       existingRoom: (id) => this.rooms.get(id),
-      refused: (conn) => this.connections.delete(conn),
+      refused: (conn) => this.forget(conn),
       admitJoin: options.admitJoin ?? (async () => true),
     });
     this.liveness = new LivenessSweeper(this.connections, {
@@ -61,9 +62,14 @@ export class Hub {
   accept(ws: WebSocket, context: ConnectionContext): Connection {
     const conn: Connection = new Connection(ws, context, () => this.unregister(conn));
     this.connections.add(conn);
+    metrics().connectionsOpen.inc();
     ws.on("message", (data, isBinary) => this.frames.handle(conn, data, isBinary));
     ws.on("close", () => this.unregister(conn));
-    ws.on("error", () => this.unregister(conn));
+    ws.on("error", (e: Error & { code?: string }) => {
+      // ws closes an oversized frame's connection itself, with 1009.
+      if (e.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") metrics().closes.inc({ code: 1009 });
+      this.unregister(conn);
+    });
     watchPongs(ws, conn);
     if (this.draining) conn.close(CLOSE_CODES.goingAway, "server shutting down");
     return conn;
@@ -74,18 +80,26 @@ export class Hub {
     if (!room) {
       room = new LocalRoom(id, this.options.bus, {
         empty: (r) => {
-          if (this.rooms.get(r.id) === r) this.rooms.delete(r.id);
+          if (this.rooms.get(r.id) !== r) return;
+          this.rooms.delete(r.id);
+          metrics().roomsHeld.dec();
         },
         reset: (r) => this.presence.reregister(r),
       });
       this.rooms.set(id, room);
+      metrics().roomsHeld.inc();
     }
     return room;
   }
 
+  /** Stops tracking a connection (once, whichever of refusal, close and error comes first). */
+  private forget(conn: Connection): void {
+    if (this.connections.delete(conn)) metrics().connectionsOpen.dec();
+  }
+
   /** Idempotent: `error` and `close` may both fire for one socket. */
   private unregister(conn: Connection): void {
-    this.connections.delete(conn);
+    this.forget(conn);
     if (conn.state === "closed") return;
     const wasInRoom = conn.state === "joined" || conn.state === "joining";
     conn.state = "closed";

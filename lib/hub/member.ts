@@ -1,5 +1,6 @@
 import type { FeedSink } from "../bus/types";
 import { CLOSE_CODES, type Message, messageFrameJson, type ServerFrame } from "../protocol";
+import { metrics } from "../observability/metrics";
 
 export type MemberState = "open" | "joining" | "joined" | "closed";
 
@@ -31,6 +32,7 @@ export abstract class RoomMember implements FeedSink {
   }
 
   message(message: Message): void {
+    metrics().deliveries.inc();
     this.push({ type: "message", message }, messageFrameJson(message));
   }
 
