@@ -1,6 +1,7 @@
 import type { Bus, Feed, RoomEvent } from "../bus/types";
 import { CLOSE_CODES, type DestroyReason, type ServerFrame } from "../protocol";
 import type { RoomMember } from "./member";
+import { log } from "../observability/log";
 
 export type LocalRoomHooks = {
   /** The last member left: the hub forgets the room. */
@@ -136,6 +137,7 @@ export class LocalRoom {
 
   /** Tells every member the room ended and closes them with 4010. */
   end(reason: DestroyReason): void {
+    log().info({ room: this.id, reason, members: this.members.size }, "room ended on this instance");
     const frame = { type: "destroyed", room: this.id, reason } as const;
     const json = JSON.stringify(frame);
     for (const m of [...this.members]) {

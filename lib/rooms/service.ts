@@ -3,6 +3,7 @@ import { FlareError, LOBBY } from "../protocol";
 import type { RoomAccess, RoomInfo } from "../hub/room-access";
 import type { RoomMeta, RoomStore, SeatClaim } from "./types";
 import { ROOM_ID_PATTERN } from "./tokens";
+import { log } from "../observability/log";
 
 export type RoomView = RoomMeta & { ttl: number; online: number };
 
@@ -18,8 +19,10 @@ export class RoomService implements RoomAccess {
     private readonly endLocally: (roomId: string, reason: "destroyed" | "expired") => void,
   ) {}
 
-  create(opts: { ttlSeconds: number; capacity: number }) {
-    return this.store.create(opts);
+  async create(opts: { ttlSeconds: number; capacity: number }) {
+    const created = await this.store.create(opts);
+    log().info({ room: created.room.roomId, ttlSeconds: opts.ttlSeconds, capacity: opts.capacity }, "room created");
+    return created;
   }
 
   async claimSeat(roomId: string, token: string | undefined): Promise<SeatClaim> {
@@ -58,6 +61,7 @@ export class RoomService implements RoomAccess {
     if (roomId === LOBBY) throw new FlareError("forbidden", "The lobby cannot be destroyed.");
     await this.requireSeat(roomId, token);
     await this.store.destroy(roomId);
+    log().info({ room: roomId }, "room destroyed");
     await this.bus.publish({ kind: "destroyed", room: roomId, reason: "destroyed" }).catch(() => {});
     this.endLocally(roomId, "destroyed");
   }
