@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { validate } from "./request";
 import { deploymentProblem } from "../env";
 import { errorResponse, jsonError } from "./respond";
+import { checkStateChange } from "./state-change";
 
 /** What Next passes a handler of a dynamic route; only `params` is read, and validated. */
 type NextContext = { params: Promise<unknown> };
@@ -13,7 +14,8 @@ type Handler<P> = (req: NextRequest, ctx: { params: P }) => Promise<Response>;
  * A route handler that answers in the contract's shape whatever it throws: a FlareError becomes its
  * `{"error":{"code","message"}}` response, anything else is logged and becomes a 500 (see
  * errorResponse). Next's own control-flow errors pass through. A deployment that cannot serve
- * (see deploymentProblem) answers 503 with the reason. With `params`, the route's dynamic
+ * (see deploymentProblem) answers 503 with the reason. A POST or DELETE must pass checkStateChange
+ * (JSON content type, not cross-site) before anything else runs. With `params`, the route's dynamic
  * segments are validated first (400 `bad_request`) and handed over typed.
  *
  *   export const GET = route({ params: roomParams }, async (req, { params: { id } }) => Response.json(…));
@@ -31,6 +33,7 @@ export function route<S extends z.ZodType>(
     const problem = deploymentProblem();
     if (problem) return jsonError(503, "unavailable", problem);
     try {
+      checkStateChange(req);
       if (typeof specOrHandler === "function") return await specOrHandler(req);
       const params = validate(specOrHandler.params, await ctx?.params);
       return await withParams!(req, { params });
