@@ -33,6 +33,8 @@ const schema = z.object({
    * function reaches its maxDuration. Unset: never. For rehearsing reconnects locally.
    */
   MAX_SOCKET_SECONDS: z.coerce.number().int().min(1).optional(),
+  /** An idle Server-Sent Events stream sends a `: ping` comment this often, so proxies keep it open. */
+  SSE_PING_MS: z.coerce.number().int().min(10).default(15_000),
   /** Set by the Vercel platform on every deployment (never set it yourself). */
   VERCEL: z.string().optional(),
 });
