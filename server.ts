@@ -9,6 +9,7 @@ import { createServer, type Server } from "node:http";
 import next from "next";
 import { env } from "./lib/env";
 import { shutdownInstance } from "./lib/instance";
+import { withConnection } from "./lib/server/http-connection";
 import { installRequestContext, pendingBackgroundWork } from "./lib/server/request-context";
 import { GET as webSocketRoute } from "./app/api/ws/route";
 import { serveUpgrade } from "./lib/server/upgrade";
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = createServer((req, res) => void handle(req, res));
+  // withConnection: a route can drop its connection (a stalled SSE reader, lib/http/sse.ts).
+  const server = createServer((req, res) => withConnection(res, () => void handle(req, res)));
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path === WS_PATH) serveUpgrade(webSocketRoute, req, socket as import("node:net").Socket, head);

@@ -1,5 +1,6 @@
 import { env } from "../env";
 import { MAX_BUFFERED_BYTES } from "../protocol";
+import { connectionDropper } from "../server/http-connection";
 import type { RealtimeEvent } from "../realtime";
 
 /** The most handed to the response at once: what sits past this stream's own queue stays small. */
@@ -31,8 +32,8 @@ export function sseEvent(event: RealtimeEvent): string {
  * produces (so nothing piles up behind it), into a queue of unsent bytes that is handed to the
  * response only when the response asks for more (`pull`): a reader that stops reading stops the
  * pulls through the response's backpressure, and once its unsent bytes pass `maxUnsentBytes` the
- * stream errors, which makes the server drop the connection (a graceful end would queue behind the
- * data it never reads). Ends normally when the source ends; stops the source when the reader leaves.
+ * stream errors and its TCP connection is reset (a graceful end would queue behind the data it
+ * never reads). Ends normally when the source ends; stops the source when the reader leaves.
  * An idle stream gets a `: ping` comment every `pingMs` so proxies keep it open.
  */
 export function sseStream<T>(
@@ -42,6 +43,9 @@ export function sseStream<T>(
 ): ReadableStream<Uint8Array> {
   const maxUnsent = options.maxUnsentBytes ?? MAX_BUFFERED_BYTES;
   const pingMs = options.pingMs ?? env().SSE_PING_MS;
+  // Captured now, inside the request: erroring the body alone leaves the connection open (see
+  // lib/server/http-connection.ts).
+  const dropConnection = connectionDropper();
   const encoder = new TextEncoder();
   const pending: Uint8Array[] = [];
   let unsent = 0;
@@ -91,6 +95,7 @@ export function sseStream<T>(
     if (unsent > maxUnsent) {
       stop();
       controller.error(new Error(`SSE reader too slow: more than ${maxUnsent} bytes unsent`));
+      dropConnection?.();
       return;
     }
     flush();
