@@ -1,7 +1,9 @@
 import { unstable_rethrow } from "next/navigation";
-import type { NextRequest } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
-import { validate } from "./request";
+import { isFlareError } from "../protocol";
+import { clearSeatCookie, seatToken } from "../rooms/seat-cookie";
+import { isHttps, validate } from "./request";
 import { deploymentProblem } from "../env";
 import { errorResponse, jsonError } from "./respond";
 import { checkStateChange } from "./state-change";
@@ -32,14 +34,30 @@ export function route<S extends z.ZodType>(
   return async (req, ctx) => {
     const problem = deploymentProblem();
     if (problem) return jsonError(503, "unavailable", problem);
+    let params: unknown;
     try {
       checkStateChange(req);
       if (typeof specOrHandler === "function") return await specOrHandler(req);
-      const params = validate(specOrHandler.params, await ctx?.params);
-      return await withParams!(req, { params });
+      const valid = validate(specOrHandler.params, await ctx?.params);
+      params = valid;
+      return await withParams!(req, { params: valid });
     } catch (e) {
       unstable_rethrow(e);
-      return errorResponse(e);
+      return forgetGoneRoom(req, params, e, errorResponse(e));
     }
   };
+}
+
+/**
+ * A room route that found its room gone while the browser still sent that room's seat cookie
+ * expires the cookie: it would never work again, and browsers that visit many rooms would
+ * otherwise carry them until they expire.
+ */
+function forgetGoneRoom(req: NextRequest, params: unknown, e: unknown, res: Response): Response {
+  const id = (params as { id?: unknown } | undefined)?.id;
+  if (typeof id !== "string" || !isFlareError(e) || e.code !== "room_not_found") return res;
+  if (!seatToken(req.cookies, id)) return res;
+  const out = new NextResponse(res.body, { status: res.status, headers: res.headers });
+  clearSeatCookie(out.cookies, id, isHttps(req));
+  return out;
 }

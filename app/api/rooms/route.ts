@@ -3,7 +3,7 @@ import { roomCreation } from "@/lib/http/limits";
 import { clientAddress, isHttps, readBody } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { setSeatCookie } from "@/lib/rooms/seat-cookie";
+import { capSeatCookies, setSeatCookie } from "@/lib/rooms/seat-cookie";
 import { createRoomBody } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -17,6 +17,7 @@ export const POST = route(async (req) => {
     { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity },
     { status: 201 },
   );
+  capSeatCookies(req.cookies, res.cookies, room.roomId, isHttps(req));
   setSeatCookie(res.cookies, room, token, isHttps(req));
   return res;
 });

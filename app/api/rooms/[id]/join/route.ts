@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { isHttps } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { seatToken, setSeatCookie } from "@/lib/rooms/seat-cookie";
+import { capSeatCookies, seatToken, setSeatCookie } from "@/lib/rooms/seat-cookie";
 import { roomParams } from "../schema";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +14,7 @@ export const POST = route({ params: roomParams }, async (req, { params: { id } }
     { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity, members: room.members },
     { headers: { "Cache-Control": "no-store" } },
   );
+  capSeatCookies(req.cookies, res.cookies, room.roomId, isHttps(req));
   setSeatCookie(res.cookies, room, token, isHttps(req));
   return res;
 });
