@@ -11,6 +11,7 @@ import { env } from "./lib/env";
 import { instance, shutdownInstance } from "./lib/instance";
 import { errorFields, log } from "./lib/observability/log";
 import { stampPeerAddress } from "./lib/server/client-address";
+import { withConnection } from "./lib/server/http-connection";
 import { installRequestContext, pendingBackgroundWork } from "./lib/server/request-context";
 import { GET as webSocketRoute } from "./app/api/ws/route";
 import { serveUpgrade } from "./lib/server/upgrade";
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     // Routes key their limits on the peer address (lib/server/client-address.ts); Next does not pass the socket on.
     stampPeerAddress(req);
-    void handle(req, res);
+    // withConnection: a route can drop its connection (a stalled SSE reader, lib/http/sse.ts).
+    withConnection(res, () => void handle(req, res));
   });
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "/").split("?")[0];

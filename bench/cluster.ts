@@ -98,7 +98,10 @@ export async function createRoom(baseUrl: string): Promise<{ roomId: string; coo
 
 /** Claims one more seat of a room over HTTP (`POST /api/rooms/:id/join`, no cookie): the new seat's cookie. */
 export async function claimSeat(baseUrl: string, roomId: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/rooms/${roomId}/join`, { method: "POST" });
+  const res = await fetch(`${baseUrl}/api/rooms/${roomId}/join`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+  });
   await res.arrayBuffer();
   const cookie = res.headers.getSetCookie()[0]?.split(";")[0];
   if (res.status !== 200 || !cookie) throw new Error(`POST /api/rooms/${roomId}/join answered ${res.status}`);

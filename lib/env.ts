@@ -77,6 +77,8 @@ const schema = z.object({
   PONG_TIMEOUT_MS: z.coerce.number().int().min(100).max(PONG_TIMEOUT_MS).default(PONG_TIMEOUT_MS),
   /** A WebSocket that joined nothing this long after it opened is closed with 4002 (contract: 10 s). */
   JOIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(JOIN_TIMEOUT_MS).default(JOIN_TIMEOUT_MS),
+  /** An idle Server-Sent Events stream sends a `: ping` comment this often, so proxies keep it open. */
+  SSE_PING_MS: z.coerce.number().int().min(10).default(15_000),
   /** Set by the Vercel platform on every deployment (never set it yourself). */
   VERCEL: z.string().optional(),
 });

@@ -9,11 +9,7 @@ const MAX_BODY_BYTES = 16 * 1024;
  * or fields (message text answers `empty` / `too_long` as over the WebSocket). An empty body is `{}`.
  */
 export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new FlareError("too_large", "The request body can be at most 16 KiB.");
-  const raw = await req.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES)
-    throw new FlareError("too_large", "The request body can be at most 16 KiB.");
+  const raw = await readText(req, MAX_BODY_BYTES);
   let value: unknown = {};
   if (raw.trim() !== "") {
     try {
@@ -23,6 +19,34 @@ export async function readBody<S extends z.ZodType>(req: Request, schema: S): Pr
     }
   }
   return validate(schema, value);
+}
+
+/**
+ * The body as UTF-8 text, read chunk by chunk and abandoned the moment it passes `max` bytes: a
+ * chunked body (no Content-Length) is never held whole before the check.
+ */
+async function readText(req: Request, max: number): Promise<string> {
+  const tooLarge = () => new FlareError("too_large", `The request body can be at most ${max / 1024} KiB.`);
+  if (Number(req.headers.get("content-length") ?? "0") > max) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      void reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new FlareError("bad_request", "The body must be UTF-8 JSON.");
+  }
 }
 
 /** Validates anything (query, params) against a schema with the contract's error codes. */

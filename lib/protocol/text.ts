@@ -2,6 +2,9 @@ import { MAX_NAME_CHARS, MAX_TEXT_CHARS } from "./limits";
 
 // C0, DEL and C1 control characters.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// Bidi embeddings, overrides, isolates and marks: an override in a name reverses the text around it
+// ("X joined" reads backwards). Zero-width characters make names that look alike or look empty.
+const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]/g;
 
 /** Length in Unicode code points, which is how the contract counts characters. */
 export function codePoints(s: string): number {
@@ -10,9 +13,9 @@ export function codePoints(s: string): number {
   return n;
 }
 
-/** A display name as stored: control characters removed, then trimmed. */
+/** A display name as stored: control, bidi and zero-width characters removed, then trimmed. */
 export function cleanName(raw: string): string {
-  return raw.replace(CONTROL, "").trim();
+  return raw.replace(CONTROL, "").replace(INVISIBLE, "").trim();
 }
 
 export type TextCheck = { ok: true; text: string } | { ok: false; code: "empty" | "too_long" };

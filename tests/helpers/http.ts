@@ -18,7 +18,8 @@ export class Browser {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: {
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        // What the app's own pages send; route() refuses a POST of any other type (see state-change.ts).
+        ...(body !== undefined || method === "POST" ? { "content-type": "application/json" } : {}),
         ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}),
       },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),

@@ -25,7 +25,10 @@ forEachTopology("Rooms HTTP API", (t) => {
   });
 
   it("sets Secure behind HTTPS (x-forwarded-proto)", async () => {
-    const res = await fetch(`${t.http(0)}/api/rooms`, { method: "POST", headers: { "x-forwarded-proto": "https" } });
+    const res = await fetch(`${t.http(0)}/api/rooms`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-proto": "https" },
+    });
     assert.equal(res.status, 201);
     assert.match(res.headers.getSetCookie()[0]!, /; Secure/);
   });

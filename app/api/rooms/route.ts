@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { isHttps, readBody } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { setSeatCookie } from "@/lib/rooms/seat-cookie";
+import { capSeatCookies, setSeatCookie } from "@/lib/rooms/seat-cookie";
 import { clientAddress } from "@/lib/server/client-address";
 import { createRoomBody } from "./schema";
 
@@ -17,6 +17,7 @@ export const POST = route(async (req) => {
     { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity },
     { status: 201 },
   );
+  capSeatCookies(req.cookies, res.cookies, room.roomId, isHttps(req));
   setSeatCookie(res.cookies, room, token, isHttps(req));
   return res;
 });

@@ -162,3 +162,27 @@ describe("route(): bodies", () => {
     });
   });
 });
+
+describe("route(): seat cookies of rooms that are gone", () => {
+  const gone = route({ params: z.object({ id: z.string() }) }, async () => {
+    throw new FlareError("room_not_found");
+  });
+  const at = (cookie?: string) =>
+    gone(new NextRequest(URL_, cookie ? { headers: { cookie } } : {}), { params: Promise.resolve({ id: "r1" }) });
+  const token = "AbCdEfGhIjKlMnOpQrStUv_-09";
+
+  it("expires the cookie a browser sent for a room that no longer exists, keeping the 404", async () => {
+    const res = await at(`flare_seat_r1=${token}; flare_seat_r2=${token}`);
+    assert.equal(res.status, 404);
+    assert.equal((await errorOf(res)).code, "room_not_found");
+    const set = res.headers.getSetCookie();
+    assert.equal(set.length, 1);
+    assert.match(set[0]!, /^flare_seat_r1=; Path=\/; Max-Age=0/);
+  });
+
+  it("sets nothing when the browser had no seat cookie for it", async () => {
+    const res = await at(`flare_seat_r2=${token}`);
+    assert.equal(res.status, 404);
+    assert.deepEqual(res.headers.getSetCookie(), []);
+  });
+});

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { NextRequest, NextResponse } from "next/server";
 import {
+  capSeatCookies,
+  MAX_SEAT_COOKIES,
   seatCookieName,
   seatCookieOptions,
   seatToken,
@@ -78,5 +80,32 @@ describe("seat cookies: writing", () => {
     const cookie = written("r9", Date.now() + 60_000, false);
     const pair = cookie.split(";")[0]!;
     assert.equal(seatToken(withCookies(pair).cookies, "r9"), TOKEN);
+  });
+});
+
+describe("seat cookies: a cap per browser", () => {
+  const held = (n: number) =>
+    withCookies(Array.from({ length: n }, (_, i) => `flare_seat_room${i}=${TOKEN}`).join("; ") + "; theme=dark");
+
+  it("expires the oldest seat cookies so a new seat keeps the browser at the cap", () => {
+    const res = NextResponse.json({});
+    capSeatCookies(held(25).cookies, res.cookies, "fresh", false);
+    const cleared = res.headers.getSetCookie();
+    // 25 held + 1 new = 26: the 6 oldest (first sent) go.
+    assert.deepEqual(
+      cleared.map((c) => c.split("=")[0]),
+      ["room0", "room1", "room2", "room3", "room4", "room5"].map(seatCookieName),
+    );
+    for (const c of cleared) assert.match(c, /=; Path=\/; Max-Age=0; .*HttpOnly; SameSite=Lax/);
+    assert.equal(MAX_SEAT_COOKIES, 20);
+  });
+
+  it("leaves a browser under the cap alone, and never counts or clears the room being seated", () => {
+    const under = NextResponse.json({});
+    capSeatCookies(held(19).cookies, under.cookies, "fresh", false);
+    assert.deepEqual(under.headers.getSetCookie(), []);
+    const again = NextResponse.json({});
+    capSeatCookies(held(20).cookies, again.cookies, "room0", false);
+    assert.deepEqual(again.headers.getSetCookie(), []);
   });
 });
