@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import WebSocket from "ws";
 
 /** Resident memory of a process in bytes (VmRSS of /proc/<pid>/status). */
 export function rssBytes(pid: number): number {
@@ -24,4 +25,24 @@ export function tcpState(localPort: number, remotePort: number): string | null {
     if (cols[1] === local && cols[2] === remote) return cols[3]!;
   }
   return null;
+}
+
+/**
+ * Runs a full garbage collection in an instance started with `NODE_OPTIONS=--inspect=127.0.0.1:0`
+ * (through the inspector protocol, as DevTools does), so a memory figure measures what is live,
+ * not when V8 last happened to collect.
+ */
+export async function collectGarbage(output: string): Promise<void> {
+  const url = /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1];
+  if (!url) throw new Error("the instance has no inspector: start it with NODE_OPTIONS=--inspect=127.0.0.1:0");
+  const ws = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    ws.on("open", () => ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" })));
+    ws.on("message", (data) => {
+      const reply: unknown = JSON.parse(data.toString());
+      if (typeof reply === "object" && reply !== null && "id" in reply && reply.id === 1) resolve();
+    });
+    ws.on("error", reject);
+  });
+  ws.close();
 }

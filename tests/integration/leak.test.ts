@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { memoryKb } from "../../bench/proc";
 import { startApp, type AppInstance } from "../helpers/app-server";
+import { collectGarbage, MiB, rssBytes } from "../helpers/process";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 import { skipUnless } from "../helpers/skip";
 import { eventually, sleep } from "../helpers/wait";
@@ -9,7 +9,7 @@ import { TestClient } from "../helpers/ws-client";
 
 const SOCKETS = 1000;
 const CYCLES = 3;
-const BOUND_KB = 10 * 1024;
+const BOUND_BYTES = 10 * MiB;
 
 /** Opens SOCKETS sockets that join the lobby (in batches, as real arrivals would), then closes them all. */
 async function cycle(app: AppInstance, n: number): Promise<void> {
@@ -24,9 +24,9 @@ async function cycle(app: AppInstance, n: number): Promise<void> {
   await Promise.all(clients.map((c) => c.close()));
 }
 
-async function online(app: AppInstance): Promise<number> {
-  const res = await fetch(`${app.url}/api/rooms/lobby`);
-  return ((await res.json()) as { online: number }).online;
+/** The lobby's online count as the observer's latest presence frame tells it. */
+function online(observer: TestClient): number | undefined {
+  return observer.frames.findLast((f) => f.type === "presence")?.count;
 }
 
 describe(
@@ -37,7 +37,10 @@ describe(
     let app: AppInstance;
     before(async () => {
       redis = await startRedis();
-      app = await startApp({ env: { REDIS_URL: redis!.url, LEAVE_GRACE_MS: "200" } });
+      // The inspector lets the test collect garbage before each reading (see collectGarbage).
+      app = await startApp({
+        env: { REDIS_URL: redis!.url, LEAVE_GRACE_MS: "200", NODE_OPTIONS: "--inspect=127.0.0.1:0" },
+      });
     });
     after(async () => {
       await app?.kill();
@@ -45,16 +48,19 @@ describe(
     });
 
     it(`keeps RSS after the third cycle within 10 MB of after the first`, { timeout: 170_000 }, async () => {
+      const observer = await TestClient.join(app.wsUrl, { clientId: "leak-observer" });
       const rss: number[] = [];
       for (let n = 0; n < CYCLES; n++) {
         await cycle(app, n);
-        await eventually(async () => (await online(app)) === 0, 20_000, "everyone gone from presence");
-        // Leave messages and presence removals settle, and V8 gets a moment to collect.
-        await sleep(3000);
-        rss.push(memoryKb(app.pid).rssKb);
+        await eventually(() => online(observer) === 1, 20_000, "everyone but the observer gone from presence");
+        // Leave messages and presence removals settle; then only what is still live is counted.
+        await sleep(2000);
+        await collectGarbage(app.output());
+        rss.push(rssBytes(app.pid));
       }
-      console.log(`RSS after each cycle of ${SOCKETS} sockets (kB): ${rss.join(", ")}`);
-      assert.ok(rss.at(-1)! - rss[0]! < BOUND_KB, `RSS grew from ${rss[0]} kB to ${rss.at(-1)} kB`);
+      const mib = rss.map((b) => (b / MiB).toFixed(1));
+      console.log(`RSS after each cycle of ${SOCKETS} sockets (MiB): ${mib.join(", ")}`);
+      assert.ok(rss.at(-1)! - rss[0]! < BOUND_BYTES, `RSS grew from ${mib[0]} MiB to ${mib.at(-1)} MiB`);
     });
   },
 );
