@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
 import { startApp, type AppInstance } from "../helpers/app-server";
-import { MiB, rssBytes } from "../helpers/process";
+import { collectGarbage, MiB, rssBytes } from "../helpers/process";
 import { eventually, sleep } from "../helpers/wait";
 import { TestClient } from "../helpers/ws-client";
 
@@ -42,7 +42,8 @@ async function abuser(app: AppInstance) {
 describe("10,000 malformed frames over 10 connections [memory]", () => {
   let app: AppInstance;
   before(async () => {
-    app = await startApp();
+    // The inspector lets the test collect garbage before each reading (see collectGarbage).
+    app = await startApp({ env: { NODE_OPTIONS: "--inspect=127.0.0.1:0" } });
   });
   after(() => app.kill());
 
@@ -57,6 +58,7 @@ describe("10,000 malformed frames over 10 connections [memory]", () => {
     await eventually(() => warm.answers() >= 2000, 20_000, "the warm-up answers");
     warm.ws.close();
     await sleep(500);
+    await collectGarbage(app.output());
     const rssBefore = rssBytes(app.pid);
 
     const abusers = await Promise.all(Array.from({ length: CONNECTIONS }, () => abuser(app)));
@@ -75,6 +77,7 @@ describe("10,000 malformed frames over 10 connections [memory]", () => {
       60_000,
       "an answer to every malformed frame",
     );
+    await collectGarbage(app.output());
     const rssAfter = rssBytes(app.pid);
     const growth = rssAfter - rssBefore;
     const codes = new Map<string, number>();
