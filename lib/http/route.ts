@@ -43,7 +43,7 @@ export function route<S extends z.ZodType>(
       return await withParams!(req, { params: valid });
     } catch (e) {
       unstable_rethrow(e);
-      return forgetGoneRoom(req, params, e, errorResponse(e));
+      return forgetGoneRoom(req, params, e, errorResponse(e, req));
     }
   };
 }

@@ -1,4 +1,6 @@
 import { env } from "../env";
+import { errorFields, log } from "../observability/log";
+import { metrics } from "../observability/metrics";
 import { MAX_BUFFERED_BYTES } from "../protocol";
 import { connectionDropper } from "../server/http-connection";
 import type { RealtimeEvent } from "../realtime";
@@ -54,9 +56,16 @@ export function sseStream<T>(
   let over = false;
   let ping: NodeJS.Timeout | undefined;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let open = false;
+
+  const closed = () => {
+    if (open) metrics().sseStreamsOpen.dec();
+    open = false;
+  };
 
   const stop = () => {
     over = true;
+    closed();
     clearInterval(ping);
     pending.length = 0;
     unsent = 0;
@@ -72,6 +81,7 @@ export function sseStream<T>(
     }
     if (sourceDone && pending.length === 0) {
       over = true;
+      closed();
       clearInterval(ping);
       controller.close();
     }
@@ -93,6 +103,7 @@ export function sseStream<T>(
     pending.push(bytes);
     unsent += bytes.byteLength;
     if (unsent > maxUnsent) {
+      metrics().slowConsumerCuts.inc();
       stop();
       controller.error(new Error(`SSE reader too slow: more than ${maxUnsent} bytes unsent`));
       dropConnection?.();
@@ -109,7 +120,7 @@ export function sseStream<T>(
         push(format(next.value));
       }
     } catch (e) {
-      console.error("[sse]", e);
+      log().error({ ...errorFields(e) }, "SSE source failed");
     }
     sourceDone = true;
     flush();
@@ -118,6 +129,8 @@ export function sseStream<T>(
   return new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
+      open = true;
+      metrics().sseStreamsOpen.inc();
       c.enqueue(encoder.encode("retry: 3000\n\n"));
       ping = setInterval(() => pending.length === 0 && push(": ping\n\n"), pingMs);
       void pump();
