@@ -1,5 +1,6 @@
 import type { WebSocket } from "ws";
 import type { Bus } from "../bus/types";
+import type { ClientIdentity } from "../identity/client-identity";
 import { CLOSE_CODES } from "../protocol";
 import { Connection, type ConnectionContext } from "./connection";
 import { FrameHandler } from "./frames";
@@ -11,6 +12,8 @@ import type { RoomAccess } from "./room-access";
 export type HubOptions = PresenceKeeperOptions & {
   bus: Bus;
   access: RoomAccess;
+  /** Who may join as a clientId (v1.1 rule 1). */
+  identity: ClientIdentity;
   /** Close each socket with 1001 after this long, like the platform at maxDuration (unset: never). */
   maxSocketMs?: number | undefined;
 };
@@ -32,6 +35,7 @@ export class Hub {
     this.frames = new FrameHandler({
       bus: options.bus,
       access: options.access,
+      identity: options.identity,
       presence: this.presence,
       room: (id) => this.room(id),
       existingRoom: (id) => this.rooms.get(id),

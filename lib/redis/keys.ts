@@ -12,6 +12,15 @@ export const KEY_PREFIX = "flare:";
 /** Global stream of `destroyed` events (MAXLEN ~1000); every instance's reader always reads it. */
 export const CONTROL_STREAM = `${KEY_PREFIX}control`;
 
+/**
+ * String: the SHA-256 hash of the token a clientId is bound to (lib/identity), expiring 24 h after
+ * its last use. Not a room key: one clientId speaks in every room. clientIds are `[A-Za-z0-9_-]`,
+ * so the key has no hash tag of its own.
+ */
+export function clientBindingKey(clientId: string): string {
+  return `${KEY_PREFIX}client:${clientId}`;
+}
+
 export type RoomKeys = {
   /** Stream: the room's messages; the stream id is the message id. */
   messages: string;

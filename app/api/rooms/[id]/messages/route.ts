@@ -1,4 +1,6 @@
 import { messagePosts } from "@/lib/http/limits";
+import { newClientId } from "@/lib/identity/client-identity";
+import { instance } from "@/lib/instance";
 import { clientAddress, queryObject, readBody, validate } from "@/lib/http/request";
 import { route } from "@/lib/http/route";
 import { seatedChannel } from "@/lib/http/seated-channel";
@@ -14,10 +16,16 @@ export const GET = route({ params: roomParams }, async (req, { params: { id } })
   return Response.json({ messages }, { headers: { "Cache-Control": "no-store" } });
 });
 
-/** Posts a message, delivered live to every connection in the room on every instance. */
+/**
+ * Posts a message, delivered live to every connection in the room on every instance. The clientId
+ * follows the join rule (403 `client_taken` without its token); a post naming none gets a fresh one.
+ * The 201 carries `clientToken` when this post bound the clientId.
+ */
 export const POST = route({ params: roomParams }, async (req, { params: { id } }) => {
   const channel = await seatedChannel(req, id);
   messagePosts.take(`${clientAddress(req)} ${id}`);
-  const message = await channel.emit("message", await readBody(req, postBody));
-  return Response.json({ message }, { status: 201 });
+  const { clientToken, clientId = newClientId(), ...post } = await readBody(req, postBody);
+  const claim = await instance().identity.claim(clientId, clientToken);
+  const message = await channel.emit("message", { ...post, clientId });
+  return Response.json({ message, ...(claim.bound ? { clientToken: claim.token } : {}) }, { status: 201 });
 });
