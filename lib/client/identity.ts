@@ -17,7 +17,7 @@ const storedIdentity = z.object({
   clientId: clientIdSchema,
   name: z.unknown(),
   confirmed: z.unknown(),
-  clientToken: z.unknown(),
+  clientToken: z.unknown().optional(),
 });
 
 function storage(): Storage | undefined {

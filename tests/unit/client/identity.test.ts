@@ -30,6 +30,12 @@ describe("per-tab identity", () => {
     assert.deepEqual(loadIdentity(), { ...first, clientToken: "token-of-me-0123456789" });
   });
 
+  it("an identity stored without a token (before tokens, or not joined yet) is kept", () => {
+    const stored = { clientId: "abc_DEF-123", name: "Ada", confirmed: true };
+    storage.setItem("flare.identity.v1", JSON.stringify(stored));
+    assert.deepEqual(loadIdentity(), stored);
+  });
+
   it("drops a stored token that is not a token, keeping the clientId", () => {
     const first = loadIdentity();
     storage.setItem("flare.identity.v1", JSON.stringify({ ...first, clientToken: "<script>" }));
