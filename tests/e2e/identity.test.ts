@@ -41,7 +41,7 @@ test("a tab with another tab's clientId gets a new one silently and never speaks
   assert.notEqual(moved.clientId, owner.clientId);
   assert.equal(moved.name, "Brave Badger", "the name stays");
   assert.match(moved.clientToken ?? "", /^[A-Za-z0-9_-]{22,}$/);
-  assert.equal(await b.page.getByRole("alert").count(), 0, "nothing to tell the person");
+  assert.equal(await b.page.getByTestId("notice").count(), 0, "nothing to tell the person");
 
   await b.send("hello from B");
   await a.waitForMessage("hello from B");
