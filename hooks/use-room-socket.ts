@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { RoomClient, type RoomClientOptions, type SendResult } from "@/lib/client/room-client";
+import { rememberCredentials, tabClientToken } from "./use-identity";
 import { emptySnapshot, type RoomSnapshot } from "@/lib/client/room-state";
 
 export type {
@@ -17,7 +18,11 @@ export type { OutboxEntry } from "@/lib/client/outbox";
 export type UseRoomSocketOptions = {
   /** "lobby" or a private room id. */
   room: string;
-  /** This tab's clientId; nothing connects while it is undefined (identity not loaded yet). */
+  /**
+   * This tab's clientId; nothing connects while it is undefined (identity not loaded yet). Its
+   * clientToken comes from, and what the server says about it goes back to, the tab's identity
+   * (hooks/use-identity.ts): after `client_taken` the client moves to a new clientId by itself.
+   */
   clientId: string | undefined;
   /** Display name. Changing it reconnects under the new name (the protocol has no rename). */
   name: string;
@@ -26,7 +31,7 @@ export type UseRoomSocketOptions = {
   /** Overrides the WebSocket URL (default: ws(s)://<this host>/api/ws). */
   url?: string;
   /** Passed through to RoomClient (timings, for tests). */
-  clientOptions?: Partial<Omit<RoomClientOptions, "room" | "clientId" | "name" | "url">>;
+  clientOptions?: Partial<Omit<RoomClientOptions, "room" | "clientId" | "clientToken" | "onIdentity" | "name" | "url">>;
 };
 
 export type RoomSocket = RoomSnapshot & {
@@ -68,15 +73,27 @@ export function useRoomSocket({
 }: UseRoomSocketOptions): RoomSocket {
   // One client per (room, clientId, url), made while rendering when those change (React's
   // "adjust state when a prop changes" pattern); the effects below start and stop it. The name is
-  // applied separately so a rename keeps the messages and the outbox.
+  // applied separately so a rename keeps the messages and the outbox. A clientId the client moved
+  // to itself (after client_taken) comes back here as the prop and keeps the same client.
   const socketUrl = url ?? defaultSocketUrl();
-  const key = clientId && enabled ? JSON.stringify([room, clientId, socketUrl]) : null;
+  const key = clientId && enabled ? JSON.stringify([room, socketUrl]) : null;
   const [current, setCurrent] = useState<{ key: string; client: RoomClient } | null>(null);
-  if ((current?.key ?? null) !== key) {
-    const fresh = key && clientId ? new RoomClient({ ...clientOptions, url: socketUrl, room, clientId, name }) : null;
+  if ((current?.key ?? null) !== key || (current && current.client.clientId !== clientId)) {
+    const fresh =
+      key && clientId
+        ? new RoomClient({
+            ...clientOptions,
+            url: socketUrl,
+            room,
+            clientId,
+            clientToken: tabClientToken(clientId),
+            onIdentity: rememberCredentials,
+            name,
+          })
+        : null;
     setCurrent(key && fresh ? { key, client: fresh } : null);
   }
-  const client = current?.key === key ? current.client : null;
+  const client = current?.key === key && current.client.clientId === clientId ? current.client : null;
 
   // Before start(), so a new client joins under the current name.
   useEffect(() => {

@@ -5,6 +5,10 @@ import type { Bus } from "./bus/types";
 import { env } from "./env";
 import { Hub } from "./hub/hub";
 import { Limits } from "./limits/limits";
+import { ClientIdentity } from "./identity/client-identity";
+import { MemoryBindings } from "./identity/memory-bindings";
+import { RedisBindings } from "./identity/redis-bindings";
+import type { ClientBindings } from "./identity/types";
 import { LOBBY } from "./protocol";
 import { closeClient, releaseSharedRedis, sharedRedis } from "./redis/client";
 import { MemoryRoomStore } from "./rooms/memory-store";
@@ -13,11 +17,18 @@ import { RoomService } from "./rooms/service";
 import type { RoomStore } from "./rooms/types";
 
 /**
- * Everything one Flare instance runs, wired once per process: the bus and the room store (both in
- * memory, or both on Redis when REDIS_URL is set), the room service, the hub. server.ts and the
+ * Everything one Flare instance runs, wired once per process: the bus, the room store and the
+ * clientId bindings (all in memory, or all on Redis when REDIS_URL is set), the room service, the hub. server.ts and the
  * Next bundle load separate copies of this module, so the instance lives on globalThis.
  */
-export type Instance = { id: string; bus: Bus; rooms: RoomService; hub: Hub; limits: Limits };
+export type Instance = {
+  id: string;
+  bus: Bus;
+  rooms: RoomService;
+  identity: ClientIdentity;
+  hub: Hub;
+  limits: Limits;
+};
 
 const KEY = Symbol.for("flare.instance");
 type Global = typeof globalThis & { [KEY]?: Instance };
@@ -50,13 +61,15 @@ function createInstance(): Instance {
   // Unique per process even when every instance gets the same INSTANCE_ID (as on Vercel): an instance
   // skips stream events whose origin is its own id, so a shared id would drop its peers' events.
   const id = config.INSTANCE_ID ? `${config.INSTANCE_ID}-${nanoid(6)}` : nanoid(8);
-  const { bus, store } = createStores(id);
+  const { bus, store, bindings } = createStores(id);
+  const identity = new ClientIdentity(bindings);
   // The callback runs only after a room ends, long after `hub` is initialised.
   const rooms = new RoomService(store, bus, (roomId, reason) => hub.endRoom(roomId, reason));
   const limits = new Limits(config, sharedRedis());
   const hub = new Hub({
     bus,
     access: rooms,
+    identity,
     leaveGraceMs: config.LEAVE_GRACE_MS,
     maxSocketMs: config.MAX_SOCKET_SECONDS === undefined ? undefined : config.MAX_SOCKET_SECONDS * 1000,
     pingIntervalMs: config.PING_INTERVAL_MS,
@@ -65,14 +78,19 @@ function createInstance(): Instance {
     heartbeatMs: Math.max(1000, Math.floor(config.PRESENCE_TTL_MS / 3)),
     admitJoin: (address) => limits.allows("joins", address),
   });
-  return { id, bus, rooms, hub, limits };
+  return { id, bus, rooms, identity, hub, limits };
 }
 
 /** Redis streams and keys with REDIS_URL; otherwise this process's memory. */
-function createStores(instanceId: string): { bus: Bus; store: RoomStore } {
+function createStores(instanceId: string): { bus: Bus; store: RoomStore; bindings: ClientBindings } {
   const redis = sharedRedis();
-  if (redis) return { bus: new RedisBus({ client: redis, instanceId }), store: new RedisRoomStore(redis, instanceId) };
+  if (redis)
+    return {
+      bus: new RedisBus({ client: redis, instanceId }),
+      store: new RedisRoomStore(redis, instanceId),
+      bindings: new RedisBindings(redis, instanceId),
+    };
   const store: MemoryRoomStore = new MemoryRoomStore((roomId) => void bus.deleteRoom(roomId));
   const bus = new MemoryBus(instanceId, { roomExists: (room) => room === LOBBY || store.exists(room) });
-  return { bus, store };
+  return { bus, store, bindings: new MemoryBindings() };
 }

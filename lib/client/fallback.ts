@@ -29,7 +29,12 @@ export type EventSourceLike = {
 
 export type FallbackOptions = {
   room: string;
-  clientId: string;
+  /** The tab's clientId now (it changes after `client_taken`). */
+  clientId(): string;
+  /** Its token, once one is known: every post carries it. */
+  clientToken(): string | undefined;
+  /** A post bound the clientId and handed out its token. */
+  onClientToken(token: string): void;
   name(): string;
   /** Id of the newest message the tab holds: the stream resumes after it. */
   since(): string | undefined;
@@ -42,7 +47,7 @@ const ABNORMAL_CLOSURE = 1006;
 
 const presenceData = z.object({ count: z.number(), users: z.array(userSchema) });
 const destroyedData = z.object({ reason: z.enum(["expired", "destroyed"]) });
-const postAnswer = z.object({ message: z.object({ id: z.string() }) });
+const postAnswer = z.object({ message: z.object({ id: z.string() }), clientToken: z.string().optional() });
 const errorAnswer = z.object({ error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }) });
 
 export class FallbackConnection implements RoomTransport {
@@ -88,9 +93,18 @@ export class FallbackConnection implements RoomTransport {
   private onOpen(): void {
     if (this.joined || this.closed) return;
     this.joined = true;
-    const { room, clientId } = this.options;
+    const { room } = this.options;
     this.events.open();
-    this.events.frame({ type: "joined", room, connectionId: "fallback", clientId, expiresAt: null, capacity: null });
+    this.events.frame({
+      type: "joined",
+      room,
+      connectionId: "fallback",
+      clientId: this.options.clientId(),
+      // Nothing was bound by following the stream; the first post binds (or proves) the clientId.
+      clientToken: this.options.clientToken() ?? "",
+      expiresAt: null,
+      capacity: null,
+    });
     // Messages after `since` arrive as events next; what the tab holds stays.
     this.events.frame({ type: "history", room, messages: [], reset: false });
   }
@@ -121,15 +135,23 @@ export class FallbackConnection implements RoomTransport {
       if (!this.closed) this.events.frame(frame);
     };
     const nonceField = nonce !== undefined ? { nonce } : {};
+    const token = this.options.clientToken();
     try {
       const res = await this.options.fetch(`${this.base}/messages`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: this.options.name(), text, clientId: this.options.clientId, ...nonceField }),
+        body: JSON.stringify({
+          name: this.options.name(),
+          text,
+          clientId: this.options.clientId(),
+          ...(token ? { clientToken: token } : {}),
+          ...nonceField,
+        }),
       });
       const body: unknown = await res.json().catch(() => undefined);
       const stored = postAnswer.safeParse(body);
       if (res.ok && stored.success) {
+        if (stored.data.clientToken) this.options.onClientToken(stored.data.clientToken);
         if (nonce !== undefined) reply({ type: "ack", nonce, id: stored.data.message.id });
         return;
       }

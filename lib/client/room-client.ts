@@ -2,7 +2,8 @@ import { nanoid } from "nanoid";
 import { checkText, defaultMessage, TYPING_THROTTLE_MS, type ServerFrame } from "../protocol";
 import type { ConnectionEvents, SocketLike } from "./connection";
 import { FallbackConnection } from "./fallback";
-import { addEntry, dueEntries, markWritten, nextRetryAt, removeEntry, resend } from "./outbox";
+import { newClientId } from "./identity";
+import { addEntry, dueEntries, findEntry, markWritten, nextRetryAt, removeEntry, resend } from "./outbox";
 import { applyFrame, disconnected, emptySnapshot, ended, isEnded, type RoomSnapshot } from "./room-state";
 import { RoomSession } from "./session";
 import { expireTypers, nextTypingExpiry, TYPING_TTL_MS, TypingThrottle } from "./typing";
@@ -22,6 +23,15 @@ export type RoomClientOptions = {
   url: string;
   room: string;
   clientId: string;
+  /** The token an earlier `joined` gave this clientId (this tab's, from sessionStorage). */
+  clientToken?: string | undefined;
+  /**
+   * The tab's identity changed: a `joined` handed out a token, or the server said the clientId is
+   * taken and this client moved to a new one. Persist it so the next join (any room) proves it.
+   */
+  onIdentity?: (clientId: string, clientToken: string | undefined) => void;
+  /** Where a new clientId comes from after `client_taken` (tests). */
+  newClientId?: () => string;
   name: string;
   /** For tests; defaults to the global WebSocket. */
   createSocket?: (url: string) => SocketLike;
@@ -41,7 +51,10 @@ export type RoomClientOptions = {
 
 export class RoomClient {
   readonly room: string;
-  readonly clientId: string;
+  private currentClientId: string;
+  private clientToken: string | undefined;
+  private readonly onIdentity: RoomClientOptions["onIdentity"];
+  private readonly newClientId: () => string;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly typingTtlMs: number;
@@ -54,7 +67,10 @@ export class RoomClient {
 
   constructor(options: RoomClientOptions) {
     this.room = options.room;
-    this.clientId = options.clientId;
+    this.currentClientId = options.clientId;
+    this.clientToken = options.clientToken;
+    this.onIdentity = options.onIdentity;
+    this.newClientId = options.newClientId ?? newClientId;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.typingTtlMs = options.typingTtlMs ?? TYPING_TTL_MS;
@@ -73,11 +89,7 @@ export class RoomClient {
         ...(typeof EventSource !== "undefined" ? this.fallback() : {}),
       },
       {
-        joinFrame: () => {
-          const { room, clientId, name, messages } = this.snapshot;
-          const since = messages.at(-1)?.id;
-          return { type: "join", room, clientId, name, ...(since ? { since } : {}) };
-        },
+        joinFrame: () => this.joinFrame(),
         frame: (frame) => this.onFrame(frame),
         status: (status) => this.set(disconnected(this.snapshot, status)),
         ended: (reason) => this.end(ended(this.snapshot, reason)),
@@ -92,7 +104,9 @@ export class RoomClient {
         new FallbackConnection(
           {
             room: this.room,
-            clientId: this.clientId,
+            clientId: () => this.clientId,
+            clientToken: () => this.clientToken,
+            onClientToken: (token) => this.adoptToken(token),
             name: () => this.snapshot.name,
             since: () => this.snapshot.messages.at(-1)?.id,
             createEventSource: (url) => new EventSource(url),
@@ -102,6 +116,47 @@ export class RoomClient {
         ),
       siteReachable: async () => (await fetch("/api/health", { cache: "no-store" })).ok,
     };
+  }
+
+  /** This tab's clientId in the room; a new one after `client_taken`. */
+  get clientId(): string {
+    return this.currentClientId;
+  }
+
+  private joinFrame() {
+    const { room, clientId, name, messages } = this.snapshot;
+    const since = messages.at(-1)?.id;
+    const token = this.clientToken;
+    return {
+      type: "join",
+      room,
+      clientId,
+      name,
+      ...(since ? { since } : {}),
+      ...(token ? { clientToken: token } : {}),
+    } as const;
+  }
+
+  // ---- identity ----
+
+  private adoptToken(token: string): void {
+    if (!token || token === this.clientToken) return;
+    this.clientToken = token;
+    this.onIdentity?.(this.clientId, token);
+  }
+
+  /**
+   * Another tab owns this clientId: take a new one (the name stays) and join again at once on the
+   * same connection, which the server keeps open; a refused post is resent under the new one.
+   */
+  private takeNewClientId(nonce: string | undefined): void {
+    // The id changes before anyone is told, so whoever re-renders on either notice sees the new one.
+    this.currentClientId = this.newClientId();
+    this.clientToken = undefined;
+    this.onIdentity?.(this.currentClientId, undefined);
+    this.set({ ...this.snapshot, clientId: this.currentClientId });
+    if (nonce !== undefined && findEntry(this.snapshot.outbox, nonce)) this.retry(nonce);
+    else this.session.send(this.joinFrame());
   }
 
   // ---- store interface (useSyncExternalStore) ----
@@ -184,10 +239,12 @@ export class RoomClient {
       typingTtlMs: this.typingTtlMs,
     });
     if (isEnded(next)) return this.end(next);
+    if (frame.type === "joined") this.adoptToken(frame.clientToken);
     const viaFallback = frame.type === "joined" && this.session.transport === "fallback";
     this.set(viaFallback ? { ...next, status: { state: "connected", via: "fallback" } } : next);
     if (frame.type === "history") this.flushOutbox();
-    if (frame.type === "error") this.scheduleRetry();
+    if (frame.type === "error" && frame.code === "client_taken") this.takeNewClientId(frame.nonce);
+    else if (frame.type === "error") this.scheduleRetry();
     if (frame.type === "typing") this.scheduleTypingSweep();
   }
 

@@ -156,7 +156,8 @@ function applyError(state: RoomSnapshot, frame: ServerFrameOf<"error">, ctx: Fra
   // room_not_found / unauthorized: the server closes with 4004 / 4001 next, which ends the room.
   const entry =
     nonce && code !== "room_not_found" && code !== "unauthorized" ? findEntry(state.outbox, nonce) : undefined;
-  if (!entry) return code === "already_joined" ? state : { ...state, notice: message };
+  // client_taken: the tab takes a new clientId silently (RoomClient) and joins or posts again.
+  if (!entry) return code === "already_joined" || code === "client_taken" ? state : { ...state, notice: message };
   return {
     ...state,
     outbox: refuse(state.outbox, entry.nonce, code, ctx.now, ctx.random),

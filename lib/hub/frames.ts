@@ -1,5 +1,6 @@
 import type { RawData } from "ws";
 import type { Bus } from "../bus/types";
+import type { ClientIdentity } from "../identity/client-identity";
 import {
   CLOSE_CODES,
   FlareError,
@@ -13,13 +14,22 @@ import type { Connection } from "./connection";
 import type { LocalRoom } from "./local-room";
 import type { PresenceKeeper } from "./presence-keeper";
 import type { RoomAccess, RoomInfo } from "./room-access";
+import { errorFields, log } from "../observability/log";
+import { metrics } from "../observability/metrics";
 
 /** Typing from one connection is relayed at most this often (clients send one per 2 s). */
 const TYPING_RELAY_MS = 1000;
+/**
+ * A joined connection that keeps posting renews its clientId's 24 h binding at most this often, so
+ * a socket open for days keeps its identity (a new join renews it anyway).
+ */
+const BINDING_RENEW_MS = 60 * 60 * 1000;
 
 export type FrameHandlerDeps = {
   bus: Bus;
   access: RoomAccess;
+  /** clientId ↔ clientToken bindings (v1.1 rule 1). */
+  identity: ClientIdentity;
   presence: PresenceKeeper;
   /** The room on this instance, created on first use. */
   room(id: string): LocalRoom;
@@ -37,6 +47,9 @@ export type FrameHandlerDeps = {
  * order they arrived, each after the previous one finished.
  */
 export class FrameHandler {
+  /** The token each joined connection proved, and when its binding was last renewed. */
+  private readonly bindings = new WeakMap<Connection, { token: string; renewedAt: number }>();
+
   constructor(private readonly deps: FrameHandlerDeps) {}
 
   handle(conn: Connection, data: RawData, isBinary: boolean): void {
@@ -62,7 +75,7 @@ export class FrameHandler {
 
   private enqueue(conn: Connection, task: () => Promise<void>): void {
     conn.queue = conn.queue.then(task).catch((e) => {
-      console.error(`[hub] connection ${conn.id}:`, e);
+      log().error({ ...errorFields(e), connection: conn.id, room: conn.roomId || undefined }, "frame handling failed");
     });
   }
 
@@ -85,6 +98,18 @@ export class FrameHandler {
     if (conn.state !== "joining") return;
     if (info.expiresAt !== null && info.expiresAt <= Date.now())
       return this.refuse(conn, new FlareError("room_not_found"));
+    let clientToken: string;
+    try {
+      ({ token: clientToken } = await this.deps.identity.claim(frame.clientId, frame.clientToken));
+    } catch (e) {
+      if (!isFlareError(e) || e.code !== "client_taken") return this.refuse(conn, e);
+      // Not this tab's clientId: the connection stays open for a join under another one.
+      if (conn.state !== "joining") return;
+      conn.state = "open";
+      return conn.sendError("client_taken");
+    }
+    if (conn.state !== "joining") return;
+    this.bindings.set(conn, { token: clientToken, renewedAt: Date.now() });
     conn.clientId = frame.clientId;
     conn.name = frame.name;
     conn.roomId = frame.room;
@@ -103,6 +128,7 @@ export class FrameHandler {
         room: frame.room,
         connectionId: conn.id,
         clientId: conn.clientId,
+        clientToken,
         expiresAt: info.expiresAt,
         capacity: info.capacity,
       });
@@ -112,7 +138,9 @@ export class FrameHandler {
       void this.deps.bus.presence.remove(frame.room, conn.id).catch(() => {});
       return this.refuse(conn, e);
     }
-    if (admitted) this.deps.presence.joined(room, conn, announce);
+    if (!admitted) return;
+    metrics().joins.inc();
+    this.deps.presence.joined(room, conn, announce);
   }
 
   private refuse(conn: Connection, e: unknown): void {
@@ -129,6 +157,7 @@ export class FrameHandler {
 
   private async message(conn: Connection, frame: MessageFrame): Promise<void> {
     if (conn.state !== "joined") return conn.sendError("not_joined", undefined, frame.nonce);
+    this.renewBinding(conn);
     try {
       const { message } = await this.deps.bus.append({
         room: conn.roomId,
@@ -137,6 +166,7 @@ export class FrameHandler {
         text: frame.text,
         ...(frame.nonce !== undefined ? { nonce: frame.nonce } : {}),
       });
+      metrics().messagesIn.inc({ via: "ws" });
       if (frame.nonce !== undefined) conn.push({ type: "ack", nonce: frame.nonce, id: message.id });
     } catch (e) {
       if (isFlareError(e) && e.code === "room_not_found") {
@@ -146,6 +176,16 @@ export class FrameHandler {
       }
       conn.sendError("unavailable", undefined, frame.nonce);
     }
+  }
+
+  private renewBinding(conn: Connection): void {
+    const binding = this.bindings.get(conn);
+    const now = Date.now();
+    if (!binding || now - binding.renewedAt < BINDING_RENEW_MS) return;
+    binding.renewedAt = now;
+    this.deps.identity.claim(conn.clientId, binding.token).catch(() => {
+      // Best effort: the next message (or join) renews it; a lost binding is re-bound by the token.
+    });
   }
 
   private typing(conn: Connection): void {

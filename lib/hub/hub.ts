@@ -1,5 +1,6 @@
 import type { WebSocket } from "ws";
 import type { Bus } from "../bus/types";
+import type { ClientIdentity } from "../identity/client-identity";
 import { CLOSE_CODES } from "../protocol";
 import { Connection, type ConnectionContext } from "./connection";
 import { FrameHandler } from "./frames";
@@ -14,6 +15,8 @@ export type HubOptions = PresenceKeeperOptions &
   Partial<LivenessOptions> & {
     bus: Bus;
     access: RoomAccess;
+    /** Who may join as a clientId (v1.1 rule 1). */
+    identity: ClientIdentity;
     /** Whether the client address may join now (its join budget, lib/limits); unset: always. */
     admitJoin?: ((address: string) => Promise<boolean>) | undefined;
   };
@@ -36,6 +39,7 @@ export class Hub {
     this.frames = new FrameHandler({
       bus: options.bus,
       access: options.access,
+      identity: options.identity,
       presence: this.presence,
       room: (id) => this.room(id),
       existingRoom: (id) => this.rooms.get(id),

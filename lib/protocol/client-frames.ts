@@ -16,6 +16,11 @@ export const nameSchema = z
 
 export const nonceSchema = z.string().min(1).max(MAX_ID_CHARS);
 
+/** An opaque clientToken as the server hands it out (`joined.clientToken`); validated for shape only. */
+export const clientTokenSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,128}$/, "clientToken must be the token from an earlier joined frame");
+
 export const roomIdSchema = z.string().min(1).max(128);
 
 export const joinFrame = z.object({
@@ -24,6 +29,7 @@ export const joinFrame = z.object({
   clientId: clientIdSchema,
   name: nameSchema,
   since: z.string().min(1).max(MAX_ID_CHARS).optional(),
+  clientToken: clientTokenSchema.optional(),
 });
 
 /** `text` is checked for empty / too_long before this schema runs (those codes take precedence). */

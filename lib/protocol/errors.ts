@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   "unavailable",
   "room_not_found",
   "unauthorized",
+  "client_taken",
   // HTTP only
   "bad_request",
   "forbidden",
@@ -43,6 +44,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   already_joined: 400,
   unauthorized: 401,
   forbidden: 403,
+  client_taken: 403,
   room_not_found: 404,
   room_full: 409,
   too_large: 413,
@@ -62,6 +64,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   unavailable: "The message could not be stored right now. It will be resent.",
   room_not_found: "This room no longer exists.",
   unauthorized: "You do not have a seat in this room.",
+  client_taken: "That clientId belongs to another tab; pick a new one (or send its clientToken).",
   forbidden: "That is not allowed.",
   room_full: "This room is full.",
   too_large: "The request is too large.",

@@ -24,6 +24,8 @@ export const joinedFrame = z.object({
   room: z.string(),
   connectionId: z.string(),
   clientId: z.string(),
+  /** Proves this clientId on later joins (v1.1 rule 1). */
+  clientToken: z.string(),
   expiresAt: z.number().nullable(),
   capacity: z.number().nullable(),
 });

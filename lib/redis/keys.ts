@@ -20,6 +20,15 @@ export function limitKeyPrefix(limit: string): string {
   return `${KEY_PREFIX}limit:${limit}`;
 }
 
+/**
+ * String: the SHA-256 hash of the token a clientId is bound to (lib/identity), expiring 24 h after
+ * its last use. Not a room key: one clientId speaks in every room. clientIds are `[A-Za-z0-9_-]`,
+ * so the key has no hash tag of its own.
+ */
+export function clientBindingKey(clientId: string): string {
+  return `${KEY_PREFIX}client:${clientId}`;
+}
+
 export type RoomKeys = {
   /** Stream: the room's messages; the stream id is the message id. */
   messages: string;

@@ -5,6 +5,18 @@ type JoinSpec = { room?: string; clientId: string; name?: string; since?: string
 type Waiter = { match: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void };
 
 /**
+ * clientId → the clientToken a `joined` frame gave it, for this test process: a later join with that
+ * clientId carries it, as the tab that owns it would (protocol v1.1 rule 1). A token for a clientId
+ * the server does not know (another test's server) binds it again, so sharing across tests is safe.
+ */
+const clientTokens = new Map<string, string>();
+
+/** The token this process holds for `clientId` (from an earlier `joined`), if any. */
+export function clientTokenOf(clientId: string): string | undefined {
+  return clientTokens.get(clientId);
+}
+
+/**
  * A raw WebSocket client that speaks the contract: every server frame is validated with the
  * contract's schemas (an invalid frame fails the test), kept in `frames`, and can be awaited.
  */
@@ -23,6 +35,7 @@ export class TestClient {
         return;
       }
       this.frames.push(parsed.frame);
+      if (parsed.frame.type === "joined") clientTokens.set(parsed.frame.clientId, parsed.frame.clientToken);
       for (const w of this.waiters)
         if (w.match(parsed.frame)) {
           this.waiters.delete(w);
@@ -80,8 +93,14 @@ export class TestClient {
     return { client, history: await client.next("history") };
   }
 
+  /**
+   * A `join` without a `clientToken` key gets the token held for its clientId; to join without one
+   * on purpose, pass the key explicitly (`clientToken: undefined` sends none).
+   */
   send(frame: ClientFrameInput | Record<string, unknown>): void {
-    this.ws.send(JSON.stringify(frame));
+    const token =
+      frame.type === "join" && !("clientToken" in frame) ? clientTokens.get(String(frame.clientId)) : undefined;
+    this.ws.send(JSON.stringify(token === undefined ? frame : { ...frame, clientToken: token }));
   }
 
   sendRaw(data: string | Buffer, binary = false): void {

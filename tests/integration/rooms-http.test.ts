@@ -165,7 +165,7 @@ forEachTopology("Rooms HTTP API", (t) => {
     assert.equal(first.status, 201);
     const repeat = await anyone.post(
       "/api/rooms/lobby/messages",
-      { name: "Robot", text: "hello lobby", clientId: "robot-1", nonce: "n-http" },
+      { name: "Robot", text: "hello lobby", clientId: "robot-1", clientToken: first.body.clientToken, nonce: "n-http" },
       t.http(1),
     );
     assert.equal(repeat.body.message.id, first.body.message.id);

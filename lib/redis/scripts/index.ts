@@ -1,5 +1,6 @@
 import type Redis from "ioredis";
 import type { RedisCommander } from "ioredis";
+import { clientBindingScripts } from "./client-bindings";
 import { eventScripts } from "./events";
 import { messageScripts } from "./messages";
 import type { ScriptDefinition } from "./prelude";
@@ -24,6 +25,7 @@ const SCRIPTS: Record<FlareCommand, ScriptDefinition> = {
   ...eventScripts,
   ...presenceScripts,
   ...seatScripts,
+  ...clientBindingScripts,
 };
 
 /** Registers the scripts on a client (idempotent). */

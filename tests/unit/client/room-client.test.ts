@@ -46,7 +46,15 @@ class FakeSocket {
   /** Open, accept the join, send history. */
   accept(messages: Message[] = [], reset = true, expiresAt: number | null = null) {
     this.open();
-    this.frame({ type: "joined", room: "lobby", connectionId: "c1", clientId: "me", expiresAt, capacity: null });
+    this.frame({
+      type: "joined",
+      room: "lobby",
+      connectionId: "c1",
+      clientId: "me",
+      clientToken: "token-of-me-0123456789",
+      expiresAt,
+      capacity: null,
+    });
     this.frame({ type: "history", room: "lobby", messages, reset });
   }
 }
@@ -87,7 +95,15 @@ describe("RoomClient", () => {
     const ws = last();
     ws.open();
     assert.deepEqual(ws.sent[0], { type: "join", room: "lobby", clientId: "me", name: "Me" });
-    ws.frame({ type: "joined", room: "lobby", connectionId: "x", clientId: "me", expiresAt: 5, capacity: 2 });
+    ws.frame({
+      type: "joined",
+      room: "lobby",
+      connectionId: "x",
+      clientId: "me",
+      clientToken: "token-of-me-0123456789",
+      expiresAt: 5,
+      capacity: 2,
+    });
     assert.deepEqual(c.getSnapshot().joined, { connectionId: "x", expiresAt: 5, capacity: 2 });
     assert.equal(c.getSnapshot().status.state, "connected");
     ws.frame({ type: "history", room: "lobby", messages: [msg("10-0"), msg("9-1")], reset: true });
@@ -107,7 +123,15 @@ describe("RoomClient", () => {
     assert.notEqual(ws2, ws);
     ws2.open();
     assert.equal(ws2.sent[0]!.since, "10-2");
-    ws2.frame({ type: "joined", room: "lobby", connectionId: "y", clientId: "me", expiresAt: null, capacity: null });
+    ws2.frame({
+      type: "joined",
+      room: "lobby",
+      connectionId: "y",
+      clientId: "me",
+      clientToken: "token-of-me-0123456789",
+      expiresAt: null,
+      capacity: null,
+    });
     ws2.frame({ type: "history", room: "lobby", messages: [msg("11-0")], reset: false });
     assert.deepEqual(
       c.getSnapshot().messages.map((m) => m.id),
@@ -362,7 +386,14 @@ describe("RoomClient", () => {
     assert.equal(FakeSocket.all.length, 2);
     assert.ok(FakeSocket.all[0]!.closed);
     ws.open();
-    assert.deepEqual(ws.sent[0], { type: "join", room: "lobby", clientId: "me", name: "New Name", since: "5-0" });
+    assert.deepEqual(ws.sent[0], {
+      type: "join",
+      room: "lobby",
+      clientId: "me",
+      name: "New Name",
+      since: "5-0",
+      clientToken: "token-of-me-0123456789",
+    });
     assert.equal(c.getSnapshot().messages.length, 1);
     c.stop();
   });
@@ -383,7 +414,15 @@ describe("RoomClient", () => {
     assert.notEqual(ws2, ws);
     ws2.open();
     assert.equal(ws2.sent[0]!.since, "5-0");
-    ws2.frame({ type: "joined", room: "lobby", connectionId: "z", clientId: "me", expiresAt: null, capacity: null });
+    ws2.frame({
+      type: "joined",
+      room: "lobby",
+      connectionId: "z",
+      clientId: "me",
+      clientToken: "token-of-me-0123456789",
+      expiresAt: null,
+      capacity: null,
+    });
     ws2.frame({ type: "history", room: "lobby", messages: [], reset: false });
     assert.deepEqual(ws2.of("message"), [{ type: "message", text: "while stopped", nonce: r.ok ? r.nonce : "" }]);
     c.stop();
@@ -409,6 +448,72 @@ describe("RoomClient", () => {
     assert.equal(warn.mock.callCount(), 2);
     warn.mock.restore();
     assert.equal(c.getSnapshot().messages.length, 0);
+    c.stop();
+  });
+});
+
+describe("RoomClient identity (clientToken, client_taken)", () => {
+  const TOKEN = "token-of-me-0123456789";
+
+  it("joins with the tab's token, and reports a token the server hands out", () => {
+    const seen: [string, string | undefined][] = [];
+    const c = makeClient({ clientToken: "older-token-0123456789", onIdentity: (id, t) => seen.push([id, t]) });
+    last().open();
+    assert.equal(last().sent[0]!.clientToken, "older-token-0123456789");
+    last().frame({
+      type: "joined",
+      room: "lobby",
+      connectionId: "c1",
+      clientId: "me",
+      clientToken: TOKEN,
+      expiresAt: null,
+      capacity: null,
+    });
+    assert.deepEqual(seen, [["me", TOKEN]]);
+    last().serverClose(1006);
+    tick(1000);
+    last().open();
+    assert.equal(last().sent[0]!.clientToken, TOKEN, "a reconnect proves the clientId with the newest token");
+    c.stop();
+  });
+
+  it("after client_taken it picks a new clientId silently and joins again on the same socket, keeping its name", () => {
+    const seen: [string, string | undefined][] = [];
+    const c = makeClient({ newClientId: () => "fresh", onIdentity: (id, t) => seen.push([id, t]) });
+    const ws = last();
+    ws.open();
+    ws.frame({ type: "error", code: "client_taken", message: "taken" });
+    assert.equal(FakeSocket.all.length, 1, "no new socket: the server keeps the connection open");
+    assert.deepEqual(ws.sent[1], { type: "join", room: "lobby", clientId: "fresh", name: "Me" });
+    assert.equal(c.clientId, "fresh");
+    assert.equal(c.getSnapshot().clientId, "fresh");
+    assert.equal(c.getSnapshot().notice, null, "nothing to tell the person");
+    assert.deepEqual(seen, [["fresh", undefined]]);
+    ws.frame({
+      type: "joined",
+      room: "lobby",
+      connectionId: "c1",
+      clientId: "fresh",
+      clientToken: TOKEN,
+      expiresAt: null,
+      capacity: null,
+    });
+    assert.deepEqual(seen.at(-1), ["fresh", TOKEN]);
+    assert.equal(c.getSnapshot().status.state, "connected");
+    c.stop();
+  });
+
+  it("a message refused with client_taken (a fallback post) is resent under the new clientId", () => {
+    const c = makeClient({ newClientId: () => "fresh" });
+    last().accept();
+    const r = c.send("hello");
+    assert.ok(r.ok);
+    last().frame({ type: "error", code: "client_taken", message: "taken", nonce: r.nonce });
+    const entry = c.getSnapshot().outbox.find((e) => e.nonce === r.nonce);
+    assert.equal(entry?.status, "sending");
+    assert.equal(entry?.error, undefined);
+    assert.equal(c.clientId, "fresh");
+    assert.equal(c.getSnapshot().notice, null);
     c.stop();
   });
 });

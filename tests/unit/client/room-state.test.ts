@@ -25,7 +25,15 @@ describe("applyFrame", () => {
   it("joined: connected, with the room's facts, and clears the notice", () => {
     const s = apply(
       { ...start(), notice: "old problem" },
-      { type: "joined", room: "lobby", connectionId: "c1", clientId: "me", expiresAt: 99, capacity: 2 },
+      {
+        type: "joined",
+        room: "lobby",
+        connectionId: "c1",
+        clientId: "me",
+        clientToken: "token-of-me-0123456789",
+        expiresAt: 99,
+        capacity: 2,
+      },
     );
     assert.deepEqual(s.status, { state: "connected" });
     assert.deepEqual(s.joined, { connectionId: "c1", expiresAt: 99, capacity: 2 });
@@ -122,7 +130,15 @@ describe("applyFrame", () => {
   it("destroyed ends the room with a readable message and forgets the connection", () => {
     const joined = apply(
       { ...start(), typing: [{ clientId: "o", name: "O", until: 1e9 }] },
-      { type: "joined", room: "lobby", connectionId: "c1", clientId: "me", expiresAt: null, capacity: null },
+      {
+        type: "joined",
+        room: "lobby",
+        connectionId: "c1",
+        clientId: "me",
+        clientToken: "token-of-me-0123456789",
+        expiresAt: null,
+        capacity: null,
+      },
     );
     const s = apply(joined, { type: "destroyed", room: "lobby", reason: "destroyed" });
     assert.deepEqual(s.status, { state: "ended", reason: "destroyed", message: "This room was destroyed." });
@@ -188,6 +204,7 @@ describe("room state transitions", () => {
       room: "lobby",
       connectionId: "c",
       clientId: "me",
+      clientToken: "token-of-me-0123456789",
       expiresAt: null,
       capacity: null,
     });

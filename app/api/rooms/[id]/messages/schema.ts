@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isMessageId, ROOM_RETAINS } from "@/lib/protocol";
+import { clientTokenSchema, isMessageId, ROOM_RETAINS } from "@/lib/protocol";
 import { emitSchemas } from "@/lib/realtime";
 
 const messageId = z.string().refine(isMessageId, "must be a message id like 1732300000000-0");
@@ -16,5 +16,5 @@ export const listQuery = z.object({
   end: messageId.optional(),
 });
 
-/** POST body: the WebSocket rules for name and text. */
-export const postBody = emitSchemas.message;
+/** POST body: the WebSocket rules for name and text, and the clientToken that proves `clientId`. */
+export const postBody = emitSchemas.message.extend({ clientToken: clientTokenSchema.optional() });
