@@ -2,6 +2,7 @@ import { compareIds, FlareError, IdSequence, type Message, NONCE_DEDUPE_MS, ROOM
 import { type FeedSource, RoomFeed } from "./feed";
 import { MemoryPresence, type MemoryPresenceRoom } from "./memory-presence";
 import { sliceRange } from "./range";
+import { storedMessage } from "./stored-message";
 import type {
   AppendResult,
   Bus,
@@ -78,11 +79,11 @@ export class MemoryBus implements Bus {
       const seen = room.nonces.get(nonceKey);
       if (seen && now - seen.ts < NONCE_DEDUPE_MS) {
         // Trimmed from the log: the resend stands for the first message (same nonce, same sender).
-        const first = room.log.find((m) => m.id === seen.id) ?? draftMessage(draft, seen.id, seen.ts);
+        const first = room.log.find((m) => m.id === seen.id) ?? storedMessage(draft, seen.id);
         return { message: first, duplicate: true };
       }
     }
-    const message = draftMessage(draft, room.ids.next(now), now);
+    const message = storedMessage(draft, room.ids.next(now));
     room.log.push(message);
     if (room.log.length > ROOM_RETAINS) room.log.splice(0, room.log.length - ROOM_RETAINS);
     if (nonceKey) {
@@ -142,20 +143,6 @@ export class MemoryBus implements Bus {
   }
 
   async close(): Promise<void> {}
-}
-
-function draftMessage(draft: MessageDraft, id: string, ts: number): Message {
-  return {
-    id,
-    room: draft.room,
-    clientId: draft.clientId,
-    name: draft.name,
-    text: draft.text,
-    ts,
-    ...(draft.system ? { system: true as const } : {}),
-    ...(draft.event ? { event: draft.event } : {}),
-    ...(draft.nonce !== undefined ? { nonce: draft.nonce } : {}),
-  };
 }
 
 function pruneNonces(nonces: Map<string, { ts: number }>, now: number): void {

@@ -141,7 +141,10 @@ describe("limits per client address, behind one trusted proxy hop [memory]", () 
     });
     const { roomId } = (await created.json()) as { roomId: string };
     const claim = async () => {
-      const res = await fetch(`${app.url}/api/rooms/${roomId}/join`, { method: "POST", headers: xff(address) });
+      const res = await fetch(`${app.url}/api/rooms/${roomId}/join`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...xff(address) },
+      });
       await res.body?.cancel();
       return res.status;
     };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isMessageId, messageSchema, parseStored, type Message, type PresenceUser } from "../../protocol";
+import { idTime } from "../stored-message";
 import type { MessageDraft, RoomEvent } from "../types";
 
 /**
@@ -36,25 +37,6 @@ export function encodeDraft(draft: MessageDraft): string {
     ...(draft.nonce !== undefined ? { nonce: draft.nonce } : {}),
   };
   return JSON.stringify(stored);
-}
-
-/** The message a draft became once stored under `id`: what a read of the entry would give. */
-export function storedMessage(draft: MessageDraft, id: string): Message {
-  return {
-    id,
-    room: draft.room,
-    clientId: draft.clientId,
-    name: draft.name,
-    text: draft.text,
-    ts: idTime(id),
-    ...(draft.system ? { system: true as const } : {}),
-    ...(draft.event ? { event: draft.event } : {}),
-    ...(draft.nonce !== undefined ? { nonce: draft.nonce } : {}),
-  };
-}
-
-export function idTime(id: string): number {
-  return Number(id.slice(0, id.indexOf("-")));
 }
 
 /** A message stream entry as a Message of `room`, or undefined when it is not one of ours. */

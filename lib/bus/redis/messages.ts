@@ -2,7 +2,8 @@ import { FlareError, isMessageId, type Message, NONCE_DEDUPE_MS, ROOM_RETAINS } 
 import type { Commands } from "../../redis/commands";
 import { allRoomKeys, roomKeys } from "../../redis/keys";
 import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";
-import { decodeMessage, decodeMessages, encodeDraft, storedMessage } from "./codec";
+import { storedMessage } from "../stored-message";
+import { decodeMessage, decodeMessages, encodeDraft } from "./codec";
 
 /**
  * The message log of a room: a stream capped at ~ROOM_RETAINS entries (`MAXLEN ~` trims whole

@@ -6,8 +6,8 @@ import {
   decodeMessage,
   encodeDraft,
   encodeEvent,
-  storedMessage,
 } from "../../../../lib/bus/redis/codec";
+import { storedMessage } from "../../../../lib/bus/stored-message";
 import { backoffMs } from "../../../../lib/redis/client";
 import { allRoomKeys, roomKeys, ROOM_KEY_ORDER } from "../../../../lib/redis/keys";
 
