@@ -5,6 +5,7 @@ import { NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
 import { createRoomBody } from "../../../app/api/rooms/schema";
 import { readBody, validate } from "../../../lib/http/request";
+import { log } from "../../../lib/observability/log";
 import { route } from "../../../lib/http/route";
 import { FlareError } from "../../../lib/protocol";
 import { emitSchemas } from "../../../lib/realtime/schema";
@@ -60,7 +61,7 @@ describe("route(): errors", () => {
   });
 
   it("logs anything else and answers 500 in the contract's shape, without leaking it", async () => {
-    const logged = mock.method(console, "error", (..._args: unknown[]) => {});
+    const logged = mock.method(log(), "error", (..._args: unknown[]) => {});
     try {
       const bug = new TypeError("secret internals");
       const handler = route(async () => {
@@ -70,7 +71,11 @@ describe("route(): errors", () => {
       assert.deepEqual([status, code], [500, "unavailable"]);
       assert.doesNotMatch(message, /secret/);
       assert.equal(logged.mock.callCount(), 1);
-      assert.ok(logged.mock.calls[0]!.arguments.includes(bug), "the error itself is logged");
+      const [fields] = logged.mock.calls[0]!.arguments;
+      assert.equal((fields as { err?: { message?: string } }).err?.message, "secret internals", "the error is logged");
+      const ref = /\(ref (\S+)\)/.exec(message)?.[1];
+      assert.ok(ref, "the answer carries a reference");
+      assert.equal((fields as { requestId?: string }).requestId, ref, "the log line carries the same reference");
 
       const thrownString = route(async () => {
         throw "not even an Error";

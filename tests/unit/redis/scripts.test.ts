@@ -80,7 +80,7 @@ describe("redis scripts", async () => {
     assert.ok(atomic);
     assert.equal(atomic[0]?.[0], null);
     assert.match(String(atomic[0]?.[1]), /^\d+-\d+$/);
-    assert.deepEqual(atomic[1], [null, []]);
+    assert.deepEqual(atomic[1], [null, [0, [], []]], "an empty room: count 0, no clientIds, no names");
     assert.equal(await client.xlen(events), 1);
   });
 
