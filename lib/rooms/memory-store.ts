@@ -35,6 +35,10 @@ export class MemoryRoomStore implements RoomStore {
     return { room: meta(roomId, room), token: fresh, claimed: true };
   }
 
+  async existing(roomIds: readonly string[]): Promise<Set<string>> {
+    return new Set(roomIds.filter((id) => this.exists(id)));
+  }
+
   /** Whether the room is live, synchronously: the in-memory bus asks before every write. */
   exists(roomId: string): boolean {
     return this.live(roomId) !== undefined;

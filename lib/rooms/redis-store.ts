@@ -39,6 +39,16 @@ export class RedisRoomStore implements RoomStore {
     return (await this.read(roomId))?.room ?? null;
   }
 
+  async existing(roomIds: readonly string[]): Promise<Set<string>> {
+    if (roomIds.length === 0) return new Set();
+    const res = await this.cmd.run((r) => {
+      const pipe = r.pipeline();
+      for (const id of roomIds) pipe.exists(roomKeys(id).meta);
+      return pipe.exec();
+    });
+    return new Set(roomIds.filter((_, i) => res?.[i]?.[1] === 1));
+  }
+
   async getSeated(roomId: string, token: string): Promise<{ room: RoomMeta; seated: boolean } | null> {
     return this.read(roomId, hashToken(token));
   }

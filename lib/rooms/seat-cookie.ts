@@ -64,18 +64,26 @@ export function clearSeatCookie(cookies: CookieWriter, roomId: string, secure = 
 }
 
 /**
- * Before a response gives the browser the seat cookie of `keepRoomId`: expires its oldest other
- * seat cookies so it holds at most MAX_SEAT_COOKIES. Browsers send cookies of one path oldest
- * first (RFC 6265 §5.4), so the first ones in the request are the oldest.
+ * Before a response gives the browser the seat cookie of `keepRoomId`: expires the seat cookies of
+ * rooms that are `gone`, then its oldest other seat cookies so it holds at most MAX_SEAT_COOKIES.
+ * Browsers send cookies of one path oldest first (RFC 6265 §5.4), so the first ones in the
+ * request are the oldest.
  */
 export function capSeatCookies(
   held: CookieReader,
   cookies: CookieWriter,
   keepRoomId: string,
   secure: boolean,
-  max = MAX_SEAT_COOKIES,
+  { gone = [], max = MAX_SEAT_COOKIES }: { gone?: readonly string[]; max?: number } = {},
 ): void {
   const others = [...seatTokens(held).keys()].filter((id) => id !== keepRoomId);
-  const excess = others.length + 1 - max;
-  for (const roomId of others.slice(0, Math.max(0, excess))) clearSeatCookie(cookies, roomId, secure);
+  for (const roomId of gone) if (others.includes(roomId)) clearSeatCookie(cookies, roomId, secure);
+  const kept = others.filter((id) => !gone.includes(id));
+  const excess = kept.length + 1 - max;
+  for (const roomId of kept.slice(0, Math.max(0, excess))) clearSeatCookie(cookies, roomId, secure);
+}
+
+/** The seat cookies a request holds besides `roomId`'s: the rooms to check before capSeatCookies. */
+export function otherSeatRooms(held: CookieReader, roomId: string): string[] {
+  return [...seatTokens(held).keys()].filter((id) => id !== roomId);
 }

@@ -30,6 +30,13 @@ export class RoomService implements RoomAccess {
     return this.store.claimSeat(roomId, token);
   }
 
+  /** Of `roomIds`, the ones that no longer exist (or never could: not a room id). */
+  async goneRooms(roomIds: readonly string[]): Promise<string[]> {
+    const valid = roomIds.filter((id) => ROOM_ID_PATTERN.test(id));
+    const live = await this.store.existing(valid);
+    return roomIds.filter((id) => !live.has(id));
+  }
+
   /** 404 for an unknown room; for a private room, 401 without a valid seat. */
   async requireSeat(roomId: string, token: string | undefined): Promise<RoomMeta | null> {
     if (roomId === LOBBY) return null;

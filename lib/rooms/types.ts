@@ -28,6 +28,8 @@ export interface RoomStore {
   claimSeat(roomId: string, token: string | undefined): Promise<SeatClaim>;
   /** The room and whether `token` holds one of its seats, in one read; null for an unknown room. */
   getSeated(roomId: string, token: string): Promise<{ room: RoomMeta; seated: boolean } | null>;
+  /** Which of `roomIds` still exist, in one read. */
+  existing(roomIds: readonly string[]): Promise<Set<string>>;
   /** Deletes the room and every key it has. False when it did not exist. */
   destroy(roomId: string): Promise<boolean>;
 }

@@ -184,4 +184,16 @@ forEachTopology("Rooms HTTP API", (t) => {
     const lobby = await a.delete("/api/rooms/lobby");
     assert.deepEqual([lobby.status, lobby.body.error.code], [403, "forbidden"]);
   });
+
+  it("a new seat expires the seat cookies of rooms that no longer exist, and keeps the live ones", async () => {
+    const a = new Browser(t.http(0));
+    const gone = await createRoom(a);
+    const kept = await createRoom(a);
+    assert.equal((await a.delete(`/api/rooms/${gone.roomId}`)).status, 204);
+    const fresh = await createRoom(a);
+    const expired = a.setCookies.filter((c) => /Max-Age=0/i.test(c)).map((c) => c.split("=")[0]);
+    assert.deepEqual(expired, [`flare_seat_${gone.roomId}`], "only the destroyed room's cookie is expired");
+    assert.match(a.cookieHeader(), new RegExp(`flare_seat_${kept.roomId}=[^;]`));
+    assert.match(a.cookieHeader(), new RegExp(`flare_seat_${fresh.roomId}=[^;]`));
+  });
 });

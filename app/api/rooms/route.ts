@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { isHttps, readBody } from "@/lib/http/request";
+import { readBody } from "@/lib/http/request";
+import { giveSeatCookie } from "@/lib/http/give-seat";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { capSeatCookies, setSeatCookie } from "@/lib/rooms/seat-cookie";
 import { clientAddress } from "@/lib/server/client-address";
 import { createRoomBody } from "./schema";
 
@@ -17,7 +17,6 @@ export const POST = route(async (req) => {
     { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity },
     { status: 201 },
   );
-  capSeatCookies(req.cookies, res.cookies, room.roomId, isHttps(req));
-  setSeatCookie(res.cookies, room, token, isHttps(req));
+  await giveSeatCookie(req, res, room, token);
   return res;
 });

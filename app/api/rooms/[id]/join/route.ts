@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
-import { isHttps } from "@/lib/http/request";
+import { giveSeatCookie } from "@/lib/http/give-seat";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { capSeatCookies, seatToken, setSeatCookie } from "@/lib/rooms/seat-cookie";
+import { seatToken } from "@/lib/rooms/seat-cookie";
 import { clientAddress } from "@/lib/server/client-address";
 import { roomParams } from "../schema";
 
@@ -16,7 +16,6 @@ export const POST = route({ params: roomParams }, async (req, { params: { id } }
     { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity, members: room.members },
     { headers: { "Cache-Control": "no-store" } },
   );
-  capSeatCookies(req.cookies, res.cookies, room.roomId, isHttps(req));
-  setSeatCookie(res.cookies, room, token, isHttps(req));
+  await giveSeatCookie(req, res, room, token);
   return res;
 });
