@@ -151,6 +151,10 @@ export class StreamReader {
       const generation = conn.generation;
       const restarted = await verifyCursors(conn, this.registry);
       if (restarted.length > 0) {
+        log().warn(
+          { reader: this.name, rooms: restarted.length },
+          "room logs restarted under the reader (Redis came back empty or failed over); readers get reset history",
+        );
         // A tail answers reset() by reading history through the command connection, which
         // reconnects on its own schedule: give it a moment to be back first.
         await this.commandReady(RESET_WAIT_MS);
