@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { CLOSE_CODES, FRAME_BURST } from "../../lib/protocol";
 import { forEachTopology } from "../helpers/topology";
-import { sleep, within } from "../helpers/wait";
+import { eventually, sleep, within } from "../helpers/wait";
 import { TestClient } from "../helpers/ws-client";
 
 /** The contract's 30 s / 60 s / 10 s, shortened so the suite runs in seconds. */
@@ -74,11 +74,15 @@ forEachTopology(
       const from = c.frames.length;
       // Back to back, in one tick: they arrive far faster than the budget refills (100/s).
       for (let i = 0; i < 500; i++) c.send({ type: "ping" });
-      await c.waitFor(() => c.frames.length - from >= 500, 10_000, "an answer to each of the 500 frames");
-      const answers = c.frames.slice(from);
-      const pongs = answers.filter((f) => f.type === "pong").length;
-      const limited = answers.filter((f) => f.type === "error" && f.code === "rate_limited").length;
-      assert.equal(pongs + limited, 500, "one answer per frame, nothing else");
+      // The room's own frames (its presence, the "joined" message) may still arrive in between:
+      // only pongs and rate_limited errors answer the pings.
+      const answers = () => c.frames.slice(from).filter((f) => f.type === "pong" || f.type === "error");
+      await eventually(() => answers().length >= 500, 10_000, "an answer to each of the 500 frames");
+      await sleep(200);
+      const pongs = answers().filter((f) => f.type === "pong").length;
+      const limited = answers().filter((f) => f.type === "error" && f.code === "rate_limited").length;
+      assert.equal(pongs + limited, 500, "one answer per frame: a pong or rate_limited, nothing else");
+      assert.equal(answers().length, 500, "no other error");
       assert.ok(pongs >= FRAME_BURST, `${pongs} pongs`);
       assert.ok(limited >= 50, `${limited} rate_limited`);
 
