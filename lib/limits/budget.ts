@@ -1,6 +1,7 @@
 import type { Commands } from "../redis/commands";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { limitKeyPrefix } from "../redis/keys";
+import { errorFields, log } from "../observability/log";
 
 export type BudgetSpec = {
   /** Names the counters (Redis key prefix). */
@@ -52,7 +53,7 @@ export class Budget {
       return true;
     } catch (e) {
       if (e instanceof RateLimiterRes) return false;
-      console.error(`[limits] ${this.name}: budget check failed, allowing`, e);
+      log().error({ ...errorFields(e), limit: this.name }, "budget check failed; allowing the request");
       return true;
     }
   }

@@ -4,6 +4,7 @@ import { allRoomKeys, roomKeys } from "../../redis/keys";
 import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";
 import { storedMessage } from "../stored-message";
 import { decodeMessage, decodeMessages, encodeDraft } from "./codec";
+import { log } from "../../observability/log";
 
 /**
  * The message log of a room: a stream capped at ~ROOM_RETAINS entries (`MAXLEN ~` trims whole
@@ -56,6 +57,8 @@ export async function readRange(cmd: Commands, room: string, { start, end, limit
 }
 
 function unexpected(what: string, reply: unknown): FlareError {
-  console.error(`[redis] ${what}: unexpected reply`, reply);
+  // The reply's shape only: its entries may hold message text, which is never logged.
+  const shape = Array.isArray(reply) ? `array of ${reply.length}` : typeof reply;
+  log().error({ command: what, shape }, "unexpected redis reply");
   return new FlareError("unavailable");
 }
