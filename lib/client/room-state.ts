@@ -147,12 +147,18 @@ export function applyFrame(state: RoomSnapshot, frame: ServerFrame, ctx: FrameCo
     case "error":
       return applyError(state, frame, ctx);
     case "pong":
+    // Channel frames are the realtime client's (lib/client/realtime), on the same socket.
+    case "subscribed":
+    case "events":
+    case "event":
+    case "unsubscribed":
       return state;
   }
 }
 
 function applyError(state: RoomSnapshot, frame: ServerFrameOf<"error">, ctx: FrameContext): RoomSnapshot {
   const { code, message, nonce } = frame;
+  if (frame.channel !== undefined) return state;
   // room_not_found / unauthorized: the server closes with 4004 / 4001 next, which ends the room.
   const entry =
     nonce && code !== "room_not_found" && code !== "unauthorized" ? findEntry(state.outbox, nonce) : undefined;

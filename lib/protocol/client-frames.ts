@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CLIENT_ID_PATTERN, MAX_ID_CHARS } from "./limits";
 import { cleanName, isValidName } from "./text";
+import { subscribeFrame, unsubscribeFrame } from "./channel-frames";
 
 /** Frames a client sends. The schemas are shared by the server (validation) and the client (types). */
 
@@ -42,7 +43,14 @@ export const messageFrame = z.object({
 export const typingFrame = z.object({ type: z.literal("typing") });
 export const pingFrame = z.object({ type: z.literal("ping") });
 
-export const clientFrame = z.discriminatedUnion("type", [joinFrame, messageFrame, typingFrame, pingFrame]);
+export const clientFrame = z.discriminatedUnion("type", [
+  joinFrame,
+  messageFrame,
+  typingFrame,
+  pingFrame,
+  subscribeFrame,
+  unsubscribeFrame,
+]);
 
 export type JoinFrame = z.infer<typeof joinFrame>;
 export type MessageFrame = z.infer<typeof messageFrame>;

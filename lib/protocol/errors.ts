@@ -14,9 +14,12 @@ export const ERROR_CODES = [
   "room_not_found",
   "unauthorized",
   "client_taken",
+  // channels
+  "forbidden",
+  "already_subscribed",
+  "too_many_channels",
   // HTTP only
   "bad_request",
-  "forbidden",
   "room_full",
   "too_large",
 ] as const;
@@ -44,6 +47,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   already_joined: 400,
   unauthorized: 401,
   forbidden: 403,
+  already_subscribed: 409,
+  too_many_channels: 429,
   client_taken: 403,
   room_not_found: 404,
   room_full: 409,
@@ -66,6 +71,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   unauthorized: "You do not have a seat in this room.",
   client_taken: "That clientId belongs to another tab; pick a new one (or send its clientToken).",
   forbidden: "That is not allowed.",
+  already_subscribed: "This connection already follows that channel.",
+  too_many_channels: "One connection can follow at most 100 channels; unsubscribe from one first.",
   room_full: "This room is full.",
   too_large: "The request is too large.",
 };

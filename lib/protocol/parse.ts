@@ -48,7 +48,7 @@ export function parseClientFrame(data: string): ClientParseResult {
   const parsed = clientFrame.safeParse(obj);
   if (!parsed.success) {
     const message =
-      typeof obj.type === "string" && !["join", "typing", "ping"].includes(obj.type)
+      typeof obj.type === "string" && !["join", "typing", "ping", "subscribe", "unsubscribe"].includes(obj.type)
         ? `Unknown frame type "${obj.type.slice(0, 40)}".`
         : issueMessage(parsed.error);
     return { ok: false, code: "bad_frame", message };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { eventFrame, eventsFrame, subscribedFrame, unsubscribedFrame } from "./channel-frames";
 import { ERROR_CODES } from "./errors";
 
 /** Frames the server sends, and the stored message shape. */
@@ -66,6 +67,8 @@ export const errorFrame = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
   nonce: z.string().optional(),
+  /** The channel a subscribe / unsubscribe error is about. */
+  channel: z.string().optional(),
 });
 
 export const pongFrame = z.object({ type: z.literal("pong") });
@@ -80,6 +83,10 @@ export const serverFrame = z.discriminatedUnion("type", [
   destroyedFrame,
   errorFrame,
   pongFrame,
+  subscribedFrame,
+  eventsFrame,
+  eventFrame,
+  unsubscribedFrame,
 ]);
 
 export type ServerFrame = z.infer<typeof serverFrame>;
