@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LOOPBACK_EXEMPT, startApp, type AppInstance } from "../tests/helpers/app-server";
 import { startRedis, type RedisServer } from "../tests/helpers/redis-server";
 import { startRelay, type RelayInstance } from "./baseline/start";
+import { BENCH_EMIT_TOKEN } from "./channel";
 import { inspectEnv } from "./gc";
 import { redisServerPid } from "./proc";
 
@@ -30,7 +31,7 @@ export async function startCluster(): Promise<Cluster> {
     const redisPid = await redisServerPid(redis.url);
     // Every bench client connects from 127.0.0.1: the per-address limits would refuse most of them.
     const exempt = { RATE_LIMIT_EXEMPT: LOOPBACK_EXEMPT };
-    const env = { REDIS_URL: redis.url, ...exempt };
+    const env = { REDIS_URL: redis.url, REALTIME_EMIT_TOKEN: BENCH_EMIT_TOKEN, ...exempt };
     const [ia, ib] = await Promise.all([inspectEnv(), inspectEnv()]);
     const [apps, relays] = await Promise.all([
       allStarted(started, [

@@ -1,3 +1,4 @@
+import type { ChannelResult } from "./channel";
 import type { ChatResult } from "./chat";
 import type { ConnectionsResult } from "./connections";
 import type { FanoutResult } from "./fanout";
@@ -12,6 +13,7 @@ export type Section = { title: string; figures: Figure[] };
 export type Compared = {
   chat: Pair<ChatResult>;
   fanout: Pair<FanoutResult>;
+  channel: Pair<ChannelResult>;
   connections: Pair<ConnectionsResult>;
   redisCost: Pair<RedisCostResult>;
 };
@@ -27,10 +29,11 @@ function figure<T>(label: string, pair: Pair<T>, pick: Pick<T>, withRatio = true
 
 /** The figures a deployment is sized with, Flare beside the baseline relay, one section per scenario. */
 export function compare(r: Compared): Section[] {
-  const { chat, fanout, connections: conn, redisCost } = r;
+  const { chat, fanout, channel, connections: conn, redisCost } = r;
   const c = chat.flare;
   const f = fanout.flare;
   const k = conn.flare;
+  const ch = channel.flare;
   return [
     {
       title: `Chat: ${c.rooms} rooms × ${c.clientsPerRoom} clients over 2 instances, 1 sender/room at ${c.perSecond} msg/s, ${c.seconds} s measured`,
@@ -53,6 +56,20 @@ export function compare(r: Compared): Section[] {
         figure("delivery latency p99 ms", fanout, (x) => x.latency.p99),
         figure("missed deliveries", fanout, (x) => x.deliveriesExpected - x.deliveries, false),
         figure("receivers out of id order", fanout, (x) => x.order.receiversOutOfOrder, false),
+      ],
+    },
+    {
+      title:
+        `Channel: 1 channel, ${ch.subscribers} subscribers over 2 instances, 1 emitter at ${ch.perSecond} events/s for ${ch.seconds} s ` +
+        "(Flare: POST /api/realtime/emit; baseline: the same fan-out as one room and one sender socket)",
+      figures: [
+        figure("server CPU s / 1k delivered events", channel, (x) => x.per1kDeliveries.serverSeconds),
+        figure("Redis CPU s / 1k delivered events", channel, (x) => x.per1kDeliveries.redisSeconds),
+        figure("delivered events / s", channel, (x) => x.deliveredPerSecond),
+        figure("delivery latency p50 ms", channel, (x) => x.latency.p50),
+        figure("delivery latency p99 ms", channel, (x) => x.latency.p99),
+        figure("missed deliveries", channel, (x) => x.deliveriesExpected - x.deliveries, false),
+        figure("subscribers out of id order", channel, (x) => x.order.receiversOutOfOrder, false),
       ],
     },
     {

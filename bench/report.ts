@@ -1,3 +1,4 @@
+import type { ChannelResult } from "./channel";
 import type { ChatResult } from "./chat";
 import type { ConnectionsResult } from "./connections";
 import type { FanoutResult } from "./fanout";
@@ -14,6 +15,7 @@ export type BenchResults = {
   redisCost: Pair<RedisCostResult>;
   chat: Pair<ChatResult>;
   fanout: Pair<FanoutResult>;
+  channel: Pair<ChannelResult>;
   connections: Pair<ConnectionsResult>;
   /** The comparison tables, as printed. */
   figures: Section[];
@@ -64,6 +66,13 @@ function details(r: BenchResults): string[] {
         `${f.order.receiversOutOfOrder} out of order, ${f.order.receiversDivergent} divergent; errors ${errs(f.errors)}`,
     );
   }
+  for (const [name, c] of Object.entries(r.channel)) {
+    lines.push(
+      `  channel ${name}: deliveries ${c.deliveries}/${c.deliveriesExpected}, emitted ${c.emitted} (${c.emitFailed} failed), ` +
+        `${c.subscribers} subscribed in ${c.subscribeSeconds} s; order: ${c.order.receiversComplete} complete & identical, ` +
+        `${c.order.receiversMissing} missing some, ${c.order.receiversOutOfOrder} out of order; errors ${errs(c.errors)}`,
+    );
+  }
   for (const [name, c] of Object.entries(r.chat))
     lines.push(`  chat ${name}: ${c.deliveries}/${c.deliveriesExpected} deliveries; errors ${errs(c.errors)}`);
   for (const [name, c] of Object.entries(r.connections)) {
@@ -94,6 +103,7 @@ export function formatReport(r: BenchResults): string {
     "Details",
     ...details(r),
     row("Flare fan-out delivery latency", r.fanout.flare.latency),
+    row("Flare channel delivery latency", r.channel.flare.latency),
     `  Flare Redis round trips per message: store path ${rc.storeRoundTrips}, reader XREAD ${rc.readerRoundTrips}`,
     ...Object.entries(rc.byCommand).map(([k, v]) => `    ${v.toFixed(3).padStart(7)}  ${k}`),
   ].join("\n");

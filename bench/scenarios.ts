@@ -1,3 +1,4 @@
+import { measureChannel } from "./channel";
 import { measureChat } from "./chat";
 import { createRoom, type Cluster } from "./cluster";
 import { measureConnections } from "./connections";
@@ -64,6 +65,16 @@ export async function runAll(c: Cluster): Promise<Omit<BenchResults, "meta">> {
     return measureFanout({ ...room, room: room.roomId, wsUrls: t.wsUrls, meter: meterFor(c, t), tag: "fan" });
   });
 
-  const compared = { chat, fanout, connections, redisCost };
+  step("channel: 1 channel, 200 subscribers over 2 instances, 1 emitter at 100 events/s for 5 s, Flare then baseline");
+  const channel = await onBoth(c, (t) =>
+    measureChannel({
+      target: t,
+      emitUrl: t.name === "flare" ? c.a.url : undefined,
+      meter: meterFor(c, t),
+      tag: "chan",
+    }),
+  );
+
+  const compared = { chat, fanout, channel, connections, redisCost };
   return { latencyRedis, latencyMemory, ...compared, figures: compare(compared) };
 }

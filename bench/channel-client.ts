@@ -1,0 +1,85 @@
+import WebSocket from "ws";
+import { z } from "zod";
+import { parseServerFrame, type ServerFrame } from "../lib/protocol";
+import type { Arrival } from "./client";
+import { now } from "./time";
+
+export type SubscribeSpec = { url: string; channel: string; cookie?: string; timeoutMs?: number };
+
+/** The bench's events carry their tag in the text of an `announcement.posted` (lib/app-realtime.ts). */
+const tagged = z.object({ text: z.string() });
+
+/**
+ * A WebSocket that follows one channel (no join), for measuring: every frame is validated with the
+ * contract's parser and live events are stamped with their arrival time, keyed by the tag their
+ * data carries.
+ */
+export class ChannelSubscriber {
+  readonly arrivals: Arrival[] = [];
+  readonly errors: string[] = [];
+  invalid = 0;
+  private onBacklog: (() => void) | undefined;
+
+  private constructor(
+    readonly ws: WebSocket,
+    readonly channel: string,
+  ) {
+    ws.on("message", (data) => this.onData(data.toString()));
+  }
+
+  /** Connects, subscribes and resolves once the (empty) backlog arrived. */
+  static subscribe(spec: SubscribeSpec): Promise<ChannelSubscriber> {
+    const ws = new WebSocket(spec.url, spec.cookie ? { headers: { cookie: spec.cookie } } : {});
+    const client = new ChannelSubscriber(ws, spec.channel);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error(`subscribe to ${spec.channel} timed out`));
+      }, spec.timeoutMs ?? 15_000);
+      const fail = (e: Error) => {
+        clearTimeout(timer);
+        reject(e);
+      };
+      ws.once("error", fail);
+      ws.once("unexpected-response", (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
+      ws.once("close", (code) => fail(new Error(`closed with ${code} before the backlog`)));
+      client.onBacklog = () => {
+        clearTimeout(timer);
+        resolve(client);
+      };
+      ws.once("open", () => ws.send(JSON.stringify({ type: "subscribe", channel: spec.channel, history: 0 })));
+    });
+  }
+
+  /** Live events whose tag starts with `prefix`, in arrival order. */
+  tagged(prefix: string): Arrival[] {
+    return this.arrivals.filter((a) => a.nonce?.startsWith(prefix));
+  }
+
+  close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.ws.once("close", () => resolve());
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000);
+      else this.ws.terminate();
+    });
+  }
+
+  private onData(text: string): void {
+    const at = now();
+    const parsed = parseServerFrame(text);
+    if (!parsed.ok) {
+      this.invalid++;
+      return;
+    }
+    this.onFrame(parsed.frame, at);
+  }
+
+  private onFrame(frame: ServerFrame, at: number): void {
+    if (frame.type === "events" && frame.channel === this.channel) this.onBacklog?.();
+    else if (frame.type === "event" && frame.channel === this.channel) {
+      const data = tagged.safeParse(frame.data);
+      this.arrivals.push({ id: frame.id, nonce: data.success ? data.data.text : undefined, at });
+    } else if (frame.type === "error") this.errors.push(frame.code);
+  }
+}
