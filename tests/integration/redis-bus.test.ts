@@ -337,7 +337,10 @@ describe("RedisBus", async () => {
       await expectCode(a.append(draft(room, "too late", { nonce: "y" })), "room_not_found");
       await expectCode(a.presence.add(room, { connectionId: "p2", clientId: "c2", name: "Amy" }), "room_not_found");
       await expectCode(a.publish({ kind: "typing", room, clientId: "c1", name: "Zed" }), "room_not_found");
-      await expectCode(a.channels.emit([{ channel: room, event: "note.posted", data: 2 }], RETENTION), "room_not_found");
+      await expectCode(
+        a.channels.emit([{ channel: room, event: "note.posted", data: 2 }], RETENTION),
+        "room_not_found",
+      );
       assert.equal(await admin.xlen(k.channel), 1);
       assert.equal(await admin.xlen(k.messages), before);
       assert.equal(await admin.hexists(k.nonces, "c1\ny"), 0);
