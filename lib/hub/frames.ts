@@ -13,6 +13,7 @@ import { Limits } from "../limits/limits";
 import type { Connection } from "./connection";
 import type { LocalRoom } from "./local-room";
 import type { PresenceKeeper } from "./presence-keeper";
+import type { SubscriptionFrames } from "./subscriptions";
 import type { RoomAccess, RoomInfo } from "./room-access";
 import { errorFields, log } from "../observability/log";
 import { metrics } from "../observability/metrics";
@@ -39,6 +40,8 @@ export type FrameHandlerDeps = {
   refused(conn: Connection): void;
   /** Takes one from the address's join budget; false when it is spent. */
   admitJoin(address: string): Promise<boolean>;
+  /** Channel subscribe / unsubscribe. */
+  subscriptions: SubscriptionFrames;
 };
 
 /**
@@ -58,7 +61,7 @@ export class FrameHandler {
     if (!conn.allowFrame()) return conn.sendError("rate_limited");
     if (isBinary) return conn.sendError("bad_frame", "Binary frames are not supported; send JSON text.");
     const parsed = parseClientFrame(data.toString());
-    if (!parsed.ok) return conn.sendError(parsed.code, parsed.message, parsed.nonce);
+    if (!parsed.ok) return conn.sendError(parsed.code, parsed.message, parsed.nonce, parsed.channel);
     const frame = parsed.frame;
     switch (frame.type) {
       case "ping":
@@ -70,6 +73,10 @@ export class FrameHandler {
         return this.enqueue(conn, async () => this.typing(conn));
       case "join":
         return this.enqueue(conn, () => this.join(conn, frame));
+      case "subscribe":
+        return this.enqueue(conn, () => this.deps.subscriptions.subscribe(conn, frame));
+      case "unsubscribe":
+        return this.enqueue(conn, async () => this.deps.subscriptions.unsubscribe(conn, frame));
     }
   }
 
