@@ -38,6 +38,10 @@ export type ChannelResult = {
   subscribeSeconds: number;
   cpu: CpuUse;
   per1kDeliveries: PerThousand;
+  /** Flare: CPU of the emits alone (the same count and rate to a channel nobody follows), per emit. */
+  emitOnly?: { emits: number; serverMsEach: number; redisMsEach: number };
+  /** `per1kDeliveries` less the emits' own CPU (`emitOnly`): the fan-out's share. */
+  per1kDeliveriesLessEmits: PerThousand;
   errors: Record<string, number>;
 };
 
@@ -81,6 +85,7 @@ export async function measureChannel(o: ChannelOptions): Promise<ChannelResult> 
       subscribeSeconds: f.joinSeconds,
       cpu: f.cpu,
       per1kDeliveries: f.per1kDeliveries,
+      per1kDeliveriesLessEmits: f.per1kDeliveries,
       errors: f.errors,
     };
   }
@@ -96,6 +101,22 @@ async function measureFlareChannel(
 ): Promise<ChannelResult> {
   const channel = `bench.${o.tag}.${process.pid}`;
   const { wsUrls } = o.target;
+  const emitter = new Emitter(emitUrl);
+  // The emits alone first: HTTP handling, validation and storage, with no follower to deliver to.
+  const quiet = `${channel}.quiet`;
+  o.meter.start();
+  await paced(rate * seconds, rate, (i) => emitter.emit(quiet, `${o.tag}-q${i}`));
+  await emitter.settled();
+  const quietCpu = o.meter.stop();
+  const quietEmits = emitter.ids.length;
+  const emitOnly = {
+    emits: quietEmits,
+    serverMsEach: round((quietCpu.serverSeconds * 1000) / (quietEmits || NaN), 3),
+    redisMsEach: round((quietCpu.redisSeconds * 1000) / (quietEmits || NaN), 3),
+  };
+  const quietFailed = emitter.failed;
+  emitter.reset();
+
   const subscribeStart = now();
   const subs = await inBatches(count, 25, (i) =>
     ChannelSubscriber.subscribe({ url: wsUrls[i % wsUrls.length]!, channel }),
@@ -105,29 +126,15 @@ async function measureFlareChannel(
     await sleep(500);
     const prefix = `${o.tag}-e`;
     const sentAt = new Map<string, number>();
-    const ids: string[] = [];
-    let failed = 0;
-    const pending: Promise<void>[] = [];
-    const post = (text: string) =>
-      fetch(`${emitUrl}/api/realtime/emit`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_EMIT_TOKEN}` },
-        body: JSON.stringify({ channel, event: "announcement.posted", data: { text } }),
-      })
-        .then(async (res) => {
-          const body = emitted.safeParse(await res.json());
-          if (res.status === 201 && body.success) ids.push(body.data.event.id);
-          else failed++;
-        })
-        .catch(() => void failed++);
     o.meter.start();
     const emitStart = now();
     await paced(rate * seconds, rate, (i) => {
       const text = `${prefix}${i}`;
       sentAt.set(text, now());
-      pending.push(post(text));
+      emitter.emit(channel, text);
     });
-    await Promise.all(pending);
+    await emitter.settled();
+    const { ids, failed } = emitter;
     const total = ids.length;
     await until(() => subs.every((s) => s.tagged(prefix).length >= total), 15_000);
     const cpu = o.meter.stop();
@@ -140,7 +147,12 @@ async function measureFlareChannel(
       for (const code of s.errors) errors[code] = (errors[code] ?? 0) + 1;
       if (s.invalid) errors.invalid_frame = (errors.invalid_frame ?? 0) + s.invalid;
     }
-    if (failed) errors.emit_failed = failed;
+    if (failed + quietFailed) errors.emit_failed = failed + quietFailed;
+    const lessEmits: CpuUse = {
+      ...cpu,
+      serverSeconds: cpu.serverSeconds - (emitOnly.serverMsEach * sentAt.size) / 1000,
+      redisSeconds: cpu.redisSeconds - (emitOnly.redisMsEach * sentAt.size) / 1000,
+    };
     return {
       subscribers: count,
       perSecond: rate,
@@ -158,9 +170,45 @@ async function measureFlareChannel(
       subscribeSeconds: round(subscribeSeconds),
       cpu,
       per1kDeliveries: perThousand(cpu, samples.length),
+      emitOnly,
+      per1kDeliveriesLessEmits: perThousand(lessEmits, samples.length),
       errors,
     };
   } finally {
     await inBatches(subs.length, 50, (i) => subs[i]!.close());
+  }
+}
+
+/** Posts `announcement.posted` events without waiting for each answer; counts what was stored. */
+class Emitter {
+  ids: string[] = [];
+  failed = 0;
+  private pending: Promise<void>[] = [];
+
+  constructor(private readonly base: string) {}
+
+  emit(channel: string, text: string): void {
+    const done = fetch(`${this.base}/api/realtime/emit`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${BENCH_EMIT_TOKEN}` },
+      body: JSON.stringify({ channel, event: "announcement.posted", data: { text } }),
+    })
+      .then(async (res) => {
+        const body = emitted.safeParse(await res.json());
+        if (res.status === 201 && body.success) this.ids.push(body.data.event.id);
+        else this.failed++;
+      })
+      .catch(() => void this.failed++);
+    this.pending.push(done);
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+
+  reset(): void {
+    this.ids = [];
+    this.failed = 0;
+    this.pending = [];
   }
 }

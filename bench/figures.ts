@@ -65,6 +65,12 @@ export function compare(r: Compared): Section[] {
       figures: [
         figure("server CPU s / 1k delivered events", channel, (x) => x.per1kDeliveries.serverSeconds),
         figure("Redis CPU s / 1k delivered events", channel, (x) => x.per1kDeliveries.redisSeconds),
+        figure(
+          "server CPU s / 1k delivered, emits' own CPU less",
+          channel,
+          (x) => x.per1kDeliveriesLessEmits.serverSeconds,
+        ),
+        figure("server CPU ms per HTTP emit (no followers)", channel, (x) => x.emitOnly?.serverMsEach, false),
         figure("delivered events / s", channel, (x) => x.deliveredPerSecond),
         figure("delivery latency p50 ms", channel, (x) => x.latency.p50),
         figure("delivery latency p99 ms", channel, (x) => x.latency.p99),

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import Redis from "ioredis";
 import { type ChannelEvent, CLOSE_CODES, compareIds, MAX_CHANNELS_PER_CONNECTION } from "../../lib/protocol";
+import { channelKey } from "../../lib/redis/keys";
 import {
   announce,
   assertIncreasing,
@@ -45,6 +46,16 @@ async function keysTagged(url: string, tag: string): Promise<string[]> {
   }
 }
 
+/** Seconds until `key` expires (-1: no expiry, -2: no such key). */
+async function ttlOf(url: string, key: string): Promise<number> {
+  const redis = new Redis(url);
+  try {
+    return await redis.ttl(key);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Emits `count` announcements to `channel`, one at a time, through instance `lane` and the ones after it. */
 async function emitSeries(
   http: (i: number) => string,
@@ -74,6 +85,13 @@ forEachTopology(
         sent.map((_, i) => [ch, "announcement.posted", { text: `backlog ${i}` }]),
       );
       assertIncreasing(idsOf(sent), "emitted ids");
+      if (t.redis) {
+        const ttl = await ttlOf(t.redis.url, channelKey(ch));
+        assert.ok(
+          ttl > 24 * 3600 - 60 && ttl <= 24 * 3600,
+          `an application channel expires 24 h after its last emit (${ttl})`,
+        );
+      }
       const c = await TestClient.connect(t.ws(1));
       const unsubscribe = async () => {
         const from = c.frames.length;
@@ -386,6 +404,7 @@ forEachTopology(
       }
       const e = await announce(t.http(2), room.roomId, "before the end");
       for (const c of [ca, cb]) await c.waitFor((f) => f.type === "event" && f.id === e.id);
+      if (t.redis) assert.ok((await keysTagged(t.redis.url, room.roomId)).includes(channelKey(room.roomId)));
 
       const started = Date.now();
       assert.equal((await b.delete(`/api/rooms/${room.roomId}`, t.http(1))).status, 204);
@@ -422,6 +441,10 @@ forEachTopology(
       const cb = await TestClient.connect(t.ws(1), { cookie: b.cookieHeader() });
       for (const c of [ca, cb]) await subscribe(c, { channel: room.roomId });
       await announce(t.http(1), room.roomId, "short-lived");
+      if (t.redis) {
+        const ttl = await ttlOf(t.redis.url, channelKey(room.roomId));
+        assert.ok(ttl > 0 && ttl <= 10, `the room channel expires with the room (${ttl} s)`);
+      }
       for (const c of [ca, cb]) {
         const end = await c.waitFor((f) => f.type === "unsubscribed" && f.channel === room.roomId, 15_000);
         assert.deepEqual(end, { type: "unsubscribed", channel: room.roomId, reason: "expired" });
