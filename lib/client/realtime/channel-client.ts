@@ -230,9 +230,12 @@ export class ChannelClient {
   }
 }
 
-/** Frames of the subscription in flight or held; those before an unsubscribe's answer are dropped. */
+/**
+ * Frames of a subscription sent on this socket. Those before an unsubscribe's answer still count:
+ * its listeners that remain want them, and the next subscribe resumes after them.
+ */
 function live(channel: ChannelState): boolean {
-  return channel.wire === "subscribing" || channel.wire === "subscribed";
+  return channel.wire !== "idle";
 }
 
 /** A listener that throws does not stop the others from getting the event. */
