@@ -2,6 +2,7 @@
 
 import { formatTime } from "@/lib/client/format";
 import { cn } from "@/lib/ui/cn";
+import { Icon } from "../icons";
 import { useAnnouncements } from "./use-announcements";
 
 /**
@@ -29,9 +30,7 @@ export function Announcements() {
                 i === 0 ? "text-orange-100" : "text-zinc-400",
               )}
             >
-              <span aria-hidden="true" className="shrink-0">
-                📣
-              </span>
+              <Icon name="megaphone" className="size-3.5 shrink-0 translate-y-0.5 fill-orange-300" />
               <p className="min-w-0 flex-1 break-words">
                 <span data-testid="announcement-text">{a.text}</span>
                 {a.by ? <span className="text-zinc-500"> — {a.by}</span> : null}

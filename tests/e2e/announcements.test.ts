@@ -64,6 +64,7 @@ test("the lobby shows announcements live, and again after a server restart", { t
   const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   assert.equal(overflow, false);
   await phone.screenshot(path.join(SHOTS, "lobby-announcements-phone.png"));
+  await desk.screenshot(path.join(SHOTS, "lobby-announcements-desktop-join.png"));
 
   // ---- the server restarts on the same port ----
   const port = e2e.app.port;
