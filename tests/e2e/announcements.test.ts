@@ -12,7 +12,7 @@ import path from "node:path";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
 import { startApp } from "../helpers/app-server";
-import { announce, EMIT_TOKEN } from "../unit/client/realtime-emit";
+import { announce, EMIT_TOKEN } from "../helpers/realtime-emit";
 import { LobbyPage } from "./pages/lobby-page";
 import { e2eSuite, SHOTS } from "./setup";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelEventSchema, type ChannelEvent } from "../../../lib/protocol";
+import { channelEventSchema, type ChannelEvent } from "../../lib/protocol";
 
 /** The emit token the tests start instances with (REALTIME_EMIT_TOKEN). */
 export const EMIT_TOKEN = "test-emit-token-0123456789";

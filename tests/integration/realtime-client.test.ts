@@ -3,15 +3,15 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import WebSocket from "ws";
-import type { SocketLike } from "../../../lib/client/connection";
-import { ChannelClient, type ChannelError } from "../../../lib/client/realtime/channel-client";
-import { SocketTransport } from "../../../lib/client/realtime/socket-transport";
-import type { ChannelEvent } from "../../../lib/protocol";
-import { ROOT, startApp, type AppInstance } from "../../helpers/app-server";
-import { startRedis, type RedisServer } from "../../helpers/redis-server";
-import { inCI, skipUnless } from "../../helpers/skip";
-import { eventually } from "../../helpers/wait";
-import { EMIT_TOKEN, emit } from "./realtime-emit";
+import type { SocketLike } from "../../lib/client/connection";
+import { ChannelClient, type ChannelError } from "../../lib/client/realtime/channel-client";
+import { SocketTransport } from "../../lib/client/realtime/socket-transport";
+import type { ChannelEvent } from "../../lib/protocol";
+import { ROOT, startApp, type AppInstance } from "../helpers/app-server";
+import { startRedis, type RedisServer } from "../helpers/redis-server";
+import { inCI, skipUnless } from "../helpers/skip";
+import { eventually } from "../helpers/wait";
+import { EMIT_TOKEN, emit } from "../helpers/realtime-emit";
 
 /**
  * The ChannelClient against real instances (the production build): `ws` sockets, events emitted
