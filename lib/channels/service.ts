@@ -1,7 +1,7 @@
 import type { Bus } from "../bus/types";
 import type { Hub } from "../hub/hub";
 import type { ChannelFollower, FollowOptions } from "../hub/local-channel";
-import { CHANNEL_RETAINS, type ChannelEvent, FlareError, isMessageId, LOBBY } from "../protocol";
+import { CHANNEL_RETAINS, type ChannelEvent, FlareError, isMessageId, LOBBY, MAX_EVENT_DATA_BYTES } from "../protocol";
 import { invalidInput } from "../protocol/zod-issue";
 import type { RoomService } from "../rooms/service";
 import { type AccessContext, type ChannelAccess, requireChannelName, type RoomExpiries } from "./access";
@@ -32,6 +32,9 @@ export class ChannelService {
     if (!schema) throw new FlareError("bad_request", `"${event.slice(0, 128)}" is not an event of this app's schema.`);
     const parsed = schema.safeParse(data);
     if (!parsed.success) throw invalidInput(parsed.error);
+    const json = JSON.stringify(parsed.data) ?? "null";
+    if (Buffer.byteLength(json) > MAX_EVENT_DATA_BYTES)
+      throw new FlareError("too_large", `An event's data can be at most ${MAX_EVENT_DATA_BYTES / 1024} KiB of JSON.`);
     return parsed.data;
   }
 

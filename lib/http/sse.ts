@@ -3,7 +3,7 @@ import { errorFields, log } from "../observability/log";
 import { metrics } from "../observability/metrics";
 import { MAX_BUFFERED_BYTES } from "../protocol";
 import { connectionDropper } from "../server/http-connection";
-import type { RealtimeEvent } from "../realtime";
+import type { ChatEvent } from "../chat";
 
 /** The most handed to the response at once: what sits past this stream's own queue stays small. */
 const MAX_CHUNK_BYTES = 64 * 1024;
@@ -16,7 +16,7 @@ export type SseOptions = {
 };
 
 /** One Server-Sent Event. Messages carry their id, so a reconnecting EventSource resumes after it. */
-export function sseEvent(event: RealtimeEvent): string {
+export function sseEvent(event: ChatEvent): string {
   switch (event.type) {
     case "message":
       return `id: ${event.message.id}\nevent: message\ndata: ${JSON.stringify(event.message)}\n\n`;
@@ -146,7 +146,7 @@ export function sseStream<T>(
 }
 
 /** Streams realtime events (see sseStream) as a `text/event-stream` response. */
-export function sseResponse(events: AsyncIterator<RealtimeEvent>, options?: SseOptions): Response {
+export function sseResponse(events: AsyncIterator<ChatEvent>, options?: SseOptions): Response {
   return new Response(sseStream(events, sseEvent, options), {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",

@@ -91,6 +91,14 @@ describe("Realtime (server API, in memory)", () => {
     await assert.rejects(channel.history({ limit: 0 }), (e) => isFlareError(e) && e.code === "bad_request");
   });
 
+  it("data over 32 KiB of JSON is refused with too_large", async () => {
+    const channel = realtime.channel(fresh());
+    await assert.rejects(
+      channel.emit("alert", "x".repeat(33 * 1024)),
+      (e) => isFlareError(e) && e.code === "too_large",
+    );
+  });
+
   it("a room channel needs its room", async () => {
     await assert.rejects(
       realtime.channel("x".repeat(21)).emit("alert", "no room"),

@@ -2,16 +2,16 @@ import { nanoid } from "nanoid";
 import { FollowerQueue } from "../hub/follower-queue";
 import { RoomMember } from "../hub/member";
 import type { Message, ServerFrame } from "../protocol";
-import type { RealtimeEvent } from "./schema";
+import type { ChatEvent } from "./schema";
 
 /**
  * A server-side member of a room that turns what the room sends into an async iterator of
- * realtime events. A replayed history arrives as one `message` event per message; a `reset` event
+ * chat events. A replayed history arrives as one `message` event per message; a `reset` event
  * comes first when the room's log restarted, or when the `since` it resumed from is gone.
  */
-export class Subscriber extends RoomMember implements AsyncIterableIterator<RealtimeEvent> {
+export class Subscriber extends RoomMember implements AsyncIterableIterator<ChatEvent> {
   readonly id = `sub-${nanoid(10)}`;
-  private readonly queue = new FollowerQueue<RealtimeEvent>(() => {
+  private readonly queue = new FollowerQueue<ChatEvent>(() => {
     this.state = "closed";
     this.onClose();
   });
@@ -57,11 +57,11 @@ export class Subscriber extends RoomMember implements AsyncIterableIterator<Real
     this.queue.finish();
   }
 
-  next(): Promise<IteratorResult<RealtimeEvent>> {
+  next(): Promise<IteratorResult<ChatEvent>> {
     return this.queue.next();
   }
 
-  return(): Promise<IteratorResult<RealtimeEvent>> {
+  return(): Promise<IteratorResult<ChatEvent>> {
     return this.queue.return();
   }
 
