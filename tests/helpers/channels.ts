@@ -1,34 +1,13 @@
 import assert from "node:assert/strict";
-import { z } from "zod";
-import { type ChannelEvent, channelEventSchema, compareIds, type ServerFrameOf } from "../../lib/protocol";
+import { type ChannelEvent, compareIds, type ServerFrameOf } from "../../lib/protocol";
+import { EMIT_TOKEN, emit } from "./realtime-emit";
 import type { TestClient } from "./ws-client";
 
-/** The emit token test instances run with (`REALTIME_EMIT_TOKEN`), for `POST /api/realtime/emit`. */
-export const EMIT_TOKEN = "test-emit-token-0123456789abcdef";
+/** What test instances need for `POST /api/realtime/emit` (helpers/realtime-emit.ts). */
 export const EMIT_ENV = { REALTIME_EMIT_TOKEN: EMIT_TOKEN };
 
-const emitted = z.object({ event: channelEventSchema });
-
-/** `POST /api/realtime/emit` on the instance at `base`: the stored Event; anything but 201 fails the test. */
-export async function emit(
-  base: string,
-  body: { channel?: string; event: string; data: unknown },
-  token = EMIT_TOKEN,
-): Promise<ChannelEvent> {
-  const res = await fetch(`${base}/api/realtime/emit`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.equal(res.status, 201, `emit to ${body.channel ?? "default"} answered ${res.status}: ${text.slice(0, 300)}`);
-  const parsed = emitted.safeParse(JSON.parse(text));
-  assert.ok(parsed.success, `emit answered 201 without an Event: ${text.slice(0, 300)}`);
-  return parsed.data.event;
-}
-
 /** An `announcement.posted` (the app's own event, lib/app-realtime.ts) to `channel` through `base`. */
-export function announce(base: string, channel: string, text: string): Promise<ChannelEvent> {
+export function announceTo(base: string, channel: string, text: string): Promise<ChannelEvent> {
   return emit(base, { channel, event: "announcement.posted", data: { text } });
 }
 

@@ -4,20 +4,19 @@ import Redis from "ioredis";
 import { type ChannelEvent, CLOSE_CODES, compareIds, MAX_CHANNELS_PER_CONNECTION } from "../../lib/protocol";
 import { channelKey } from "../../lib/redis/keys";
 import {
-  announce,
+  announceTo,
   assertIncreasing,
   channelFrames,
   channelName,
   delivered,
   EMIT_ENV,
-  EMIT_TOKEN,
-  emit,
   idsOf,
   liveEvents,
   subscribe,
   subscribeError,
 } from "../helpers/channels";
 import { Browser } from "../helpers/http";
+import { EMIT_TOKEN, emit } from "../helpers/realtime-emit";
 import { createRoom, seatedBrowser } from "../helpers/rooms";
 import { forEachTopology } from "../helpers/topology";
 import { eventually, sleep, within } from "../helpers/wait";
@@ -65,7 +64,7 @@ async function emitSeries(
   lane = 0,
 ): Promise<ChannelEvent[]> {
   const out: ChannelEvent[] = [];
-  for (let i = 0; i < count; i++) out.push(await announce(http(lane + i), channel, `${label} ${i}`));
+  for (let i = 0; i < count; i++) out.push(await announceTo(http(lane + i), channel, `${label} ${i}`));
   return out;
 }
 
@@ -134,7 +133,7 @@ forEachTopology(
         events: [],
         reset: true,
       });
-      const first = await announce(t.http(2), fresh, "first");
+      const first = await announceTo(t.http(2), fresh, "first");
       const live = await c.waitFor((f) => f.type === "event" && f.channel === fresh);
       assert.deepEqual(live, { type: "event", ...first });
       assert.deepEqual(c.errors(), []);
@@ -171,7 +170,7 @@ forEachTopology(
 
     it("backlog → live while emits run: every subscriber gets each event once, none missing", async () => {
       const ch = channelName("handover");
-      const marker = await announce(t.http(0), ch, "before");
+      const marker = await announceTo(t.http(0), ch, "before");
       const reference = await TestClient.connect(t.ws(0));
       await subscribe(reference, { channel: ch, since: marker.id });
 
@@ -179,7 +178,7 @@ forEachTopology(
       const sent: ChannelEvent[] = [];
       const emitting = Promise.all(
         [0, 1].map(async (lane) => {
-          for (let i = 0; i < total / 2; i++) sent.push(await announce(t.http(lane + i), ch, `during ${lane}/${i}`));
+          for (let i = 0; i < total / 2; i++) sent.push(await announceTo(t.http(lane + i), ch, `during ${lane}/${i}`));
         }),
       );
       const late: { c: TestClient; since: boolean }[] = [];
@@ -254,7 +253,7 @@ forEachTopology(
       // Fan-out on an instance reaches all its followers at once; the other follower is on the next instance.
       const watcher = await TestClient.connect(t.ws(1));
       await subscribe(watcher, { channel: ch, since: live.at(-1)!.id });
-      const marker = await announce(t.http(1), ch, "marker");
+      const marker = await announceTo(t.http(1), ch, "marker");
       await watcher.waitFor((f) => f.type === "event" && f.id === marker.id);
       await other.sync();
       assert.deepEqual(idsOf(liveEvents(wanted, ch)), idsOf([...live, marker]));
@@ -282,7 +281,7 @@ forEachTopology(
       c.send({ type: "unsubscribe", channel: names[0]! });
       await c.waitFor((f) => f.type === "unsubscribed" && f.channel === names[0]);
       await subscribe(c, { channel: extra });
-      const e = await announce(t.http(1), extra, "the 100th");
+      const e = await announceTo(t.http(1), extra, "the 100th");
       await c.waitFor((f) => f.type === "event" && f.id === e.id);
       assert.equal(c.ws.readyState, c.ws.OPEN);
       await c.close();
@@ -383,7 +382,7 @@ forEachTopology(
 
       const seated = await TestClient.connect(t.ws(1), { cookie: a.cookieHeader() });
       await subscribe(seated, { channel: room.roomId });
-      const e = await announce(t.http(2), room.roomId, "in the room");
+      const e = await announceTo(t.http(2), room.roomId, "in the room");
       assert.equal(e.channel, room.roomId);
       await seated.waitFor((f) => f.type === "event" && f.id === e.id);
       // The lobby is public.
@@ -402,7 +401,7 @@ forEachTopology(
         await subscribe(c, { channel: room.roomId });
         await subscribe(c, { channel: other });
       }
-      const e = await announce(t.http(2), room.roomId, "before the end");
+      const e = await announceTo(t.http(2), room.roomId, "before the end");
       for (const c of [ca, cb]) await c.waitFor((f) => f.type === "event" && f.id === e.id);
       if (t.redis) assert.ok((await keysTagged(t.redis.url, room.roomId)).includes(channelKey(room.roomId)));
 
@@ -414,7 +413,7 @@ forEachTopology(
       }
       assert.ok(Date.now() - started < 2000, `within 2 s (${Date.now() - started} ms)`);
       // The connections stay open and keep their other channels.
-      const after = await announce(t.http(0), other, "still here");
+      const after = await announceTo(t.http(0), other, "still here");
       for (const c of [ca, cb]) await c.waitFor((f) => f.type === "event" && f.id === after.id);
       for (const c of [ca, cb])
         assert.deepEqual(
@@ -440,7 +439,7 @@ forEachTopology(
       const ca = await TestClient.connect(t.ws(0), { cookie: a.cookieHeader() });
       const cb = await TestClient.connect(t.ws(1), { cookie: b.cookieHeader() });
       for (const c of [ca, cb]) await subscribe(c, { channel: room.roomId });
-      await announce(t.http(1), room.roomId, "short-lived");
+      await announceTo(t.http(1), room.roomId, "short-lived");
       if (t.redis) {
         const ttl = await ttlOf(t.redis.url, channelKey(room.roomId));
         assert.ok(ttl > 0 && ttl <= 10, `the room channel expires with the room (${ttl} s)`);
@@ -464,7 +463,7 @@ forEachTopology(
       const watcher = await TestClient.connect(t.ws(1));
       await subscribe(c, { channel: ch });
       await subscribe(watcher, { channel: ch });
-      const first = await announce(t.http(0), ch, "heard");
+      const first = await announceTo(t.http(0), ch, "heard");
       await c.waitFor((f) => f.type === "event" && f.id === first.id);
       const from = c.frames.length;
       // Emits keep arriving while the unsubscribe is on its way.
@@ -473,7 +472,7 @@ forEachTopology(
       const answer = await c.waitFor((f) => f.type === "unsubscribed" && f.channel === ch, 5000, "unsubscribed", from);
       assert.deepEqual(answer, { type: "unsubscribed", channel: ch });
       const racing = await emitting;
-      const last = await announce(t.http(2), ch, "unheard");
+      const last = await announceTo(t.http(2), ch, "unheard");
       // Fan-out on an instance reaches all its followers at once: once the watcher has the last
       // event, c would have had it too.
       await watcher.waitFor((f) => f.type === "event" && f.id === last.id, 5000);
@@ -498,7 +497,7 @@ forEachTopology(
       );
       await sleep(Math.max(0, opened + JOIN_TIMEOUT_MS + 1000 - Date.now()));
       await c.sync();
-      const e = await announce(t.http(1), ch, "still subscribed");
+      const e = await announceTo(t.http(1), ch, "still subscribed");
       await c.waitFor((f) => f.type === "event" && f.id === e.id);
       assert.equal(c.ws.readyState, c.ws.OPEN);
       await c.close();

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { realtime as appRealtime, type AppEvents } from "../../lib/app-realtime";
 import type { InferRealtimeEvents, Realtime, RealtimeEvent } from "../../lib/channels/realtime";
 import type { EventData, EventPaths } from "../../lib/channels/schema";
+import { exact } from "./exact";
 
 /** An application's schema shaped like Upstash Realtime's examples. */
 export const schema = {
@@ -20,11 +21,9 @@ export const schema = {
   chat: { destroy: z.object({ reason: z.enum(["expired", "destroyed"]) }) },
 };
 
-type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const exact = <A, B>(_proof: Exact<A, B>) => undefined;
-
 /** A Realtime over `schema`; declared, never constructed: this file is only type-checked. */
 declare const realtime: Realtime<typeof schema>;
+export const realtimeOverSchema = realtime;
 type Events = InferRealtimeEvents<typeof realtime>;
 
 export async function eventNamesAndData(): Promise<void> {
