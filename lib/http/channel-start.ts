@@ -27,26 +27,24 @@ export type StreamStart = {
  * with `history` 0 the follow starts right after it.
  */
 export async function streamStart(channels: ChannelService, req: StreamRequest): Promise<StreamStart> {
-  const cursor = new ChannelCursor();
   const resumed = new Set<string>();
-  const specs = await Promise.all(
-    req.channels.map(async (channel): Promise<FollowSpec> => {
+  const starts = await Promise.all(
+    req.channels.map(async (channel): Promise<{ spec: FollowSpec; position: string }> => {
       const base = { channel, ...(req.events ? { events: [...req.events] } : {}) };
-      let position = req.held.get(channel);
-      if (position === undefined) {
-        const [newest] = await channels.history(channel, { limit: 1 });
-        position = newest?.id ?? CURSOR_START;
-        if (req.history > 0 && position !== CURSOR_START) {
-          cursor.set(channel, position);
-          return { ...base, history: req.history };
-        }
-      } else if (position !== CURSOR_START) {
-        resumed.add(channel);
-      }
-      cursor.set(channel, position);
-      if (position === CURSOR_START) return { ...base, history: CHANNEL_RETAINS };
-      return { ...base, since: position, history: req.history };
+      const held = req.held.get(channel);
+      if (held !== undefined && held !== CURSOR_START) resumed.add(channel);
+      const position = held ?? (await newestId(channels, channel));
+      if (position === CURSOR_START) return { spec: { ...base, history: CHANNEL_RETAINS }, position };
+      if (held === undefined && req.history > 0) return { spec: { ...base, history: req.history }, position };
+      return { spec: { ...base, since: position, history: req.history }, position };
     }),
   );
-  return { specs, cursor, resumed };
+  const cursor = new ChannelCursor();
+  for (const { spec, position } of starts) cursor.set(spec.channel, position);
+  return { specs: starts.map((s) => s.spec), cursor, resumed };
+}
+
+async function newestId(channels: ChannelService, channel: string): Promise<string> {
+  const [newest] = await channels.history(channel, { limit: 1 });
+  return newest?.id ?? CURSOR_START;
 }
