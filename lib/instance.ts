@@ -1,7 +1,10 @@
 import { nanoid } from "nanoid";
+import { realtime } from "./app-realtime";
 import { MemoryBus } from "./bus/memory";
 import { RedisBus } from "./bus/redis/redis-bus";
 import type { Bus } from "./bus/types";
+import { ChannelAccess } from "./channels/access";
+import { ChannelService } from "./channels/service";
 import { env } from "./env";
 import { Hub } from "./hub/hub";
 import { Limits } from "./limits/limits";
@@ -28,6 +31,8 @@ export type Instance = {
   identity: ClientIdentity;
   hub: Hub;
   limits: Limits;
+  /** Typed-event channels: emit, history, access, follow (lib/channels). */
+  channels: ChannelService;
 };
 
 const KEY = Symbol.for("flare.instance");
@@ -66,6 +71,7 @@ function createInstance(): Instance {
   // The callback runs only after a room ends, long after `hub` is initialised.
   const rooms = new RoomService(store, bus, (roomId, reason) => hub.endRoom(roomId, reason));
   const limits = new Limits(config, sharedRedis());
+  const channelAccess = new ChannelAccess(rooms, realtime.config.middleware);
   const hub = new Hub({
     bus,
     access: rooms,
@@ -77,8 +83,10 @@ function createInstance(): Instance {
     joinTimeoutMs: config.JOIN_TIMEOUT_MS,
     heartbeatMs: Math.max(1000, Math.floor(config.PRESENCE_TTL_MS / 3)),
     admitJoin: (address) => limits.allows("joins", address),
+    channelAccess,
   });
-  return { id, bus, rooms, identity, hub, limits };
+  const channels = new ChannelService({ bus, rooms, hub, access: channelAccess }, realtime.config);
+  return { id, bus, rooms, identity, hub, limits, channels };
 }
 
 /** Redis streams and keys with REDIS_URL; otherwise this process's memory. */

@@ -1,21 +1,21 @@
 import { compareIds, HISTORY_MAX_BYTES, HISTORY_ON_JOIN, type Message, START_ID } from "../protocol";
-import type { Feed, FeedHandlers, FeedOpenOptions, FeedSink, HistoryResult, TailListener } from "./types";
+import type { Feed, FeedHandlers, FeedOpenOptions, FeedSink, HistoryResult, LogEntry, TailListener } from "./types";
 
-/** What a Bus gives the feed of one room: reads of its log and a live tail of it. */
-export type FeedSource = {
-  history(since: string | undefined, limit: number): Promise<HistoryResult>;
+/** What a Bus gives the feed of one room (or channel): reads of its log and a live tail of it. */
+export type FeedSource<T extends LogEntry = Message> = {
+  history(since: string | undefined, limit: number): Promise<HistoryResult<T>>;
   /** Starts the live tail after `afterId`; returns the function that stops it. */
-  tail(afterId: string, listener: TailListener): () => void;
+  tail(afterId: string, listener: TailListener<T>): () => void;
   /** Resolves once the tail follows the log that `history` reads (Redis: after a reconnect was verified). */
   synced(): Promise<void>;
 };
 
-type Reader = {
-  sink: FeedSink;
-  /** Id of the newest message this reader was given. */
+type Reader<T extends LogEntry> = {
+  sink: FeedSink<T>;
+  /** Id of the newest entry this reader was given. */
   lastId: string;
-  /** Live messages held back while the reader's history is in flight; null once it reads live. */
-  held: Message[] | null;
+  /** Live entries held back while the reader's history is in flight; null once it reads live. */
+  held: T[] | null;
 };
 
 /** After a failed history read on reset, one more try before the readers are given up. */
@@ -31,26 +31,26 @@ const RESET_RETRY_MS = 500;
  * - When the tail reports that the log restarted, every reader gets the newest history again with
  *   `reset: true` and continues from there; a reader whose history cannot be read is told so.
  */
-export class RoomFeed implements Feed {
-  private readonly readers = new Map<FeedSink, Reader>();
+export class RoomFeed<T extends LogEntry = Message> implements Feed<T> {
+  private readonly readers = new Map<FeedSink<T>, Reader<T>>();
   private stopTail: (() => void) | undefined;
   /** Settles once the first reader's history has started the tail; later readers wait for it. */
   private tailStarted: Promise<void> | undefined;
   private resetting = false;
 
   constructor(
-    private readonly source: FeedSource,
+    private readonly source: FeedSource<T>,
     private readonly handlers: FeedHandlers,
   ) {}
 
   /** Delivers the reader's history, runs `beforeLive`, then live messages. Rejects if the log cannot be read. */
-  async open(sink: FeedSink, { since, limit = HISTORY_ON_JOIN, beforeLive }: FeedOpenOptions = {}): Promise<void> {
+  async open(sink: FeedSink<T>, { since, limit = HISTORY_ON_JOIN, beforeLive }: FeedOpenOptions = {}): Promise<void> {
     while (this.tailStarted) {
       const starting = this.tailStarted;
       await starting.catch(() => {});
       if (this.tailStarted === starting) break;
     }
-    const reader: Reader = { sink, lastId: START_ID, held: [] };
+    const reader: Reader<T> = { sink, lastId: START_ID, held: [] };
     this.readers.set(sink, reader);
     const startsTail = this.tailStarted === undefined;
     const started = startsTail ? this.startTail() : undefined;
@@ -69,14 +69,14 @@ export class RoomFeed implements Feed {
     }
   }
 
-  close(sink: FeedSink): void {
+  close(sink: FeedSink<T>): void {
     if (!this.readers.delete(sink) || this.readers.size > 0) return;
     this.stopTail?.();
     this.stopTail = undefined;
     this.tailStarted = undefined;
   }
 
-  private startTail(): { run(history: HistoryResult, since: string | undefined): void; fail(e: unknown): void } {
+  private startTail(): { run(history: HistoryResult<T>, since: string | undefined): void; fail(e: unknown): void } {
     let resolve!: () => void;
     let reject!: (e: unknown) => void;
     const started = new Promise<void>((res, rej) => {
@@ -98,7 +98,7 @@ export class RoomFeed implements Feed {
     };
   }
 
-  private readonly listener: TailListener = {
+  private readonly listener: TailListener<T> = {
     message: (message) => {
       for (const reader of this.readers.values()) this.deliver(reader, message);
     },
@@ -106,18 +106,18 @@ export class RoomFeed implements Feed {
     reset: () => void this.reset(),
   };
 
-  private deliverHistory(reader: Reader, history: HistoryResult, since: string | undefined): void {
+  private deliverHistory(reader: Reader<T>, history: HistoryResult<T>, since: string | undefined): void {
     reader.sink.history(history.messages, history.reset);
     reader.lastId = lastIdOf(history, since);
   }
 
-  private release(reader: Reader): void {
+  private release(reader: Reader<T>): void {
     const held = reader.held ?? [];
     reader.held = null;
     for (const message of held) this.deliver(reader, message);
   }
 
-  private deliver(reader: Reader, message: Message): void {
+  private deliver(reader: Reader<T>, message: T): void {
     if (reader.held) {
       reader.held.push(message);
       return;
@@ -160,15 +160,15 @@ export class RoomFeed implements Feed {
  * whole, such a backlog could pass the 1 MiB slow-consumer cut and loop the client on reconnects.
  * Only a backlog longer than a reset would be is measured, so the usual resume costs nothing.
  */
-export function withinBudget(history: HistoryResult, limit: number): HistoryResult {
+export function withinBudget<T>(history: HistoryResult<T>, limit: number): HistoryResult<T> {
   if (history.reset || history.messages.length <= limit) return history;
   if (Buffer.byteLength(JSON.stringify(history.messages)) <= HISTORY_MAX_BYTES) return history;
   return { messages: limit > 0 ? history.messages.slice(-limit) : [], reset: true };
 }
 
-/** Where a reader stands after a history: its newest message, else `since` (unless the log reset). */
-function lastIdOf(history: HistoryResult, since: string | undefined): string {
-  return history.messages.at(-1)?.id ?? (history.reset ? START_ID : (since ?? START_ID));
+/** Where a reader stands after a history: its newest entry, else the log's end or `since` (unless the log reset). */
+function lastIdOf<T extends LogEntry>(history: HistoryResult<T>, since: string | undefined): string {
+  return history.messages.at(-1)?.id ?? history.lastId ?? (history.reset ? START_ID : (since ?? START_ID));
 }
 
 function delay(ms: number): Promise<void> {

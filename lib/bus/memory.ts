@@ -1,5 +1,6 @@
 import { compareIds, FlareError, IdSequence, type Message, NONCE_DEDUPE_MS, ROOM_RETAINS } from "../protocol";
 import { type FeedSource, RoomFeed } from "./feed";
+import { MemoryChannelLog } from "./memory-channels";
 import { MemoryPresence, type MemoryPresenceRoom } from "./memory-presence";
 import { sliceRange } from "./range";
 import { storedMessage } from "./stored-message";
@@ -38,6 +39,7 @@ export class MemoryBus implements Bus {
   private readonly rooms = new Map<string, MemoryRoom>();
   private readonly roomExists: (room: string) => boolean;
   readonly presence: Presence;
+  readonly channels: MemoryChannelLog;
 
   constructor(
     readonly instanceId: string,
@@ -45,6 +47,7 @@ export class MemoryBus implements Bus {
   ) {
     this.roomExists = options.roomExists ?? (() => true);
     this.presence = new MemoryPresence((room) => this.room(room));
+    this.channels = new MemoryChannelLog((room) => this.roomExists(room));
   }
 
   /** The room's state, created on first use; undefined for a room that is gone. */
@@ -136,6 +139,7 @@ export class MemoryBus implements Bus {
 
   async deleteRoom(roomId: string): Promise<void> {
     this.rooms.delete(roomId);
+    this.channels.deleteRoomChannel(roomId);
   }
 
   async health(): Promise<BusHealth> {

@@ -1,4 +1,5 @@
 import type { DestroyReason, Message, PresenceUser } from "../protocol";
+import type { ChannelLog } from "../channels/types";
 
 /**
  * The Bus is everything an instance shares with the other instances of a deployment: the message
@@ -26,7 +27,16 @@ export type AppendResult = {
   duplicate: boolean;
 };
 
-export type HistoryResult = { messages: Message[]; reset: boolean };
+/** What a log (a room's messages, a channel's events) holds for a reader: `messages` are its entries. */
+export type HistoryResult<T = Message> = {
+  messages: T[];
+  reset: boolean;
+  /** The log's newest id when `messages` stops short of it (a reset history of 0 entries): where live starts. */
+  lastId?: string;
+};
+
+/** What every log entry has: an id, strictly increasing within its log. */
+export type LogEntry = { id: string };
 
 export type RangeQuery = { start?: string; end?: string; limit: number };
 
@@ -37,12 +47,12 @@ export type RoomEvent =
   | { kind: "presence"; room: string }
   | { kind: "destroyed"; room: string; reason: DestroyReason };
 
-/** One reader of a room's feed: a WebSocket connection, an SSE stream, a server-side subscriber. */
-export interface FeedSink {
+/** One reader of a room's (or channel's) feed: a WebSocket connection, an SSE stream, a server-side subscriber. */
+export interface FeedSink<T extends LogEntry = Message> {
   /** First the history the reader asked for; again (with `reset: true`) whenever the log restarted. */
-  history(messages: Message[], reset: boolean): void;
-  /** Live messages after the history, each once, in strictly increasing id order. */
-  message(message: Message): void;
+  history(messages: T[], reset: boolean): void;
+  /** Live entries after the history, each once, in strictly increasing id order. */
+  message(message: T): void;
   /** The log restarted and could not be read again: this reader cannot continue. */
   unavailable(): void;
 }
@@ -65,9 +75,9 @@ export interface FeedHandlers {
 }
 
 /** A room's ordered feed: history, then live messages, then `reset` histories. See lib/bus/feed.ts. */
-export interface Feed {
-  open(sink: FeedSink, options?: FeedOpenOptions): Promise<void>;
-  close(sink: FeedSink): void;
+export interface Feed<T extends LogEntry = Message> {
+  open(sink: FeedSink<T>, options?: FeedOpenOptions): Promise<void>;
+  close(sink: FeedSink<T>): void;
 }
 
 /**
@@ -75,8 +85,8 @@ export interface Feed {
  * Every message above `afterId` is delivered once, in id order; `reset` means the log went away or
  * backwards and the tail starts again from "0-0".
  */
-export interface TailListener {
-  message(message: Message): void;
+export interface TailListener<T extends LogEntry = Message> {
+  message(message: T): void;
   event(event: RoomEvent): void;
   reset(): void;
 }
@@ -133,7 +143,9 @@ export interface Bus {
   feed(room: string, handlers: FeedHandlers): Feed;
   publish(event: RoomEvent): Promise<void>;
   readonly presence: Presence;
-  /** Deletes every key of the room; later writes to it fail with `room_not_found`. */
+  /** Typed-event channels (lib/channels): their logs, read through the same feed and reader. */
+  readonly channels: ChannelLog;
+  /** Deletes every key of the room (its channel included); later writes to it fail with `room_not_found`. */
   deleteRoom(room: string): Promise<void>;
   health(): Promise<BusHealth>;
   /** Stops what the bus started. A client it was handed stays open: its owner closes it. */

@@ -1,7 +1,8 @@
 import { instance } from "../instance";
 import { CHANNEL_EXPIRE_SECS, CHANNEL_RETAINS, type ChannelEvent, DEFAULT_CHANNEL, FlareError } from "../protocol";
 import { type EventInput, type EventPaths, type EventPayload, flattenSchema, type Schema } from "./schema";
-import type { ChannelsConfig, HistoryOptions, Middleware } from "./service";
+import type { Middleware } from "./access";
+import type { ChannelsConfig, HistoryOptions } from "./service";
 
 /** `new Realtime(options)`: Upstash Realtime's options, plus the channel middleware Flare applies to every edge. */
 export type RealtimeOptions<S extends Schema> = {
@@ -157,4 +158,3 @@ class ServerChannel<S extends Schema> implements RealtimeChannel<S> {
 function typed<S extends Schema, E extends EventPaths<S>>(event: ChannelEvent): RealtimeEvent<S, E> {
   return event as RealtimeEvent<S, E>;
 }
-

@@ -12,6 +12,7 @@ import {
   type ServerFrame,
   SLOW_CONSUMER_KILL_MS,
 } from "../protocol";
+import type { ChannelFollower } from "./local-channel";
 import type { Watched } from "./liveness";
 import { RoomMember } from "./member";
 import { TokenBucket } from "./rate-limit";
@@ -23,6 +24,8 @@ export type ConnectionContext = {
   seats: ReadonlyMap<string, string>;
   /** The client address every per-address limit keys on (lib/server/client-address.ts). */
   address: string;
+  /** The upgrade request as the channel middleware sees it (lib/channels/access.ts). */
+  request: () => Request;
 };
 
 /**
@@ -30,7 +33,7 @@ export type ConnectionContext = {
  * protect the instance from it (frame budget, message rate limit, slow-consumer cut-off, and the
  * liveness fields the hub's sweep reads).
  */
-export class Connection extends RoomMember implements Watched {
+export class Connection extends RoomMember implements Watched, ChannelFollower {
   readonly id = nanoid(12);
   lastTypingAt = 0;
   /** Frames are handled one after another, in the order they arrived. */
@@ -40,6 +43,8 @@ export class Connection extends RoomMember implements Watched {
   unansweredSince = 0;
   /** Set by what admits a connection other than a room join (channel subscriptions). */
   private admittedElsewhere = false;
+  /** The channels this connection follows (created on its first subscribe). */
+  private followed: Set<string> | undefined;
   private readonly bucket = new TokenBucket(RATE_PER_SECOND, RATE_BURST);
   private readonly frameBudget = new TokenBucket(FRAME_RATE_PER_SECOND, FRAME_BURST);
 
@@ -73,6 +78,14 @@ export class Connection extends RoomMember implements Watched {
     this.admittedElsewhere = true;
   }
 
+  get channels(): Set<string> {
+    return (this.followed ??= new Set());
+  }
+
+  channelEnded(channel: string): void {
+    this.followed?.delete(channel);
+  }
+
   get socketOpen(): boolean {
     return this.ws.readyState === this.ws.OPEN;
   }
@@ -93,9 +106,15 @@ export class Connection extends RoomMember implements Watched {
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) this.cutSlowConsumer();
   }
 
-  sendError(code: ErrorCode, message = defaultMessage(code), nonce?: string): void {
+  sendError(code: ErrorCode, message = defaultMessage(code), nonce?: string, channel?: string): void {
     metrics().errorFrames.inc({ code });
-    this.push({ type: "error", code, message, ...(nonce !== undefined ? { nonce } : {}) });
+    this.push({
+      type: "error",
+      code,
+      message,
+      ...(nonce !== undefined ? { nonce } : {}),
+      ...(channel !== undefined ? { channel } : {}),
+    });
   }
 
   close(code: number, reason = ""): void {

@@ -13,6 +13,7 @@ import { Limits } from "../limits/limits";
 import type { Connection } from "./connection";
 import type { LocalRoom } from "./local-room";
 import type { PresenceKeeper } from "./presence-keeper";
+import type { SubscriptionFrames } from "./subscriptions";
 import type { RoomAccess, RoomInfo } from "./room-access";
 import { errorFields, log } from "../observability/log";
 import { metrics } from "../observability/metrics";
@@ -39,6 +40,8 @@ export type FrameHandlerDeps = {
   refused(conn: Connection): void;
   /** Takes one from the address's join budget; false when it is spent. */
   admitJoin(address: string): Promise<boolean>;
+  /** Channel subscribe / unsubscribe. */
+  subscriptions: SubscriptionFrames;
 };
 
 /**
@@ -70,6 +73,10 @@ export class FrameHandler {
         return this.enqueue(conn, async () => this.typing(conn));
       case "join":
         return this.enqueue(conn, () => this.join(conn, frame));
+      case "subscribe":
+        return this.enqueue(conn, () => this.deps.subscriptions.subscribe(conn, frame));
+      case "unsubscribe":
+        return this.enqueue(conn, async () => this.deps.subscriptions.unsubscribe(conn, frame));
     }
   }
 

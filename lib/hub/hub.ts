@@ -1,14 +1,17 @@
 import type { WebSocket } from "ws";
 import type { Bus } from "../bus/types";
+import type { ChannelAccess } from "../channels/access";
 import type { ClientIdentity } from "../identity/client-identity";
 import { CLOSE_CODES } from "../protocol";
 import { Connection, type ConnectionContext } from "./connection";
 import { FrameHandler } from "./frames";
 import { CONTRACT_LIVENESS, type LivenessOptions, LivenessSweeper, watchPongs } from "./liveness";
+import { HubChannels } from "./channels";
 import { type AdmitOptions, LocalRoom } from "./local-room";
 import type { RoomMember } from "./member";
 import { PresenceKeeper, type PresenceKeeperOptions } from "./presence-keeper";
 import type { RoomAccess } from "./room-access";
+import { SubscriptionFrames } from "./subscriptions";
 import { metrics } from "../observability/metrics";
 
 export type HubOptions = PresenceKeeperOptions &
@@ -19,6 +22,8 @@ export type HubOptions = PresenceKeeperOptions &
     identity: ClientIdentity;
     /** Whether the client address may join now (its join budget, lib/limits); unset: always. */
     admitJoin?: ((address: string) => Promise<boolean>) | undefined;
+    /** Who may follow which channel (lib/channels/access.ts). */
+    channelAccess: ChannelAccess;
   };
 
 /**
@@ -27,15 +32,20 @@ export type HubOptions = PresenceKeeperOptions &
  * subscribers, ends rooms, and drains everything on shutdown.
  */
 export class Hub {
+  /** The channels followed on this instance (by sockets, SSE streams and server code). */
+  readonly channels: HubChannels;
   private readonly rooms = new Map<string, LocalRoom>();
   private readonly connections = new Set<Connection>();
   private readonly presence: PresenceKeeper;
   private readonly frames: FrameHandler;
+  private readonly subscriptions: SubscriptionFrames;
   private readonly liveness: LivenessSweeper;
   private draining = false;
 
   constructor(private readonly options: HubOptions) {
     this.presence = new PresenceKeeper(options.bus, this.rooms, options);
+    this.channels = new HubChannels(options.bus);
+    this.subscriptions = new SubscriptionFrames(this.channels, options.channelAccess);
     this.frames = new FrameHandler({
       bus: options.bus,
       access: options.access,
@@ -45,6 +55,7 @@ export class Hub {
       existingRoom: (id) => this.rooms.get(id),
       refused: (conn) => this.forget(conn),
       admitJoin: options.admitJoin ?? (async () => true),
+      subscriptions: this.subscriptions,
     });
     this.liveness = new LivenessSweeper(this.connections, {
       pingIntervalMs: options.pingIntervalMs ?? CONTRACT_LIVENESS.pingIntervalMs,
@@ -104,6 +115,7 @@ export class Hub {
   /** Idempotent: `error` and `close` may both fire for one socket. */
   private unregister(conn: Connection): void {
     this.forget(conn);
+    this.subscriptions.drop(conn);
     if (conn.state === "closed") return;
     const wasInRoom = conn.state === "joined" || conn.state === "joining";
     conn.state = "closed";
@@ -130,6 +142,7 @@ export class Hub {
   /** Ends a room on this instance (expiry or destroy). Other instances hear it through the bus. */
   endRoom(roomId: string, reason: "expired" | "destroyed"): void {
     this.rooms.get(roomId)?.end(reason);
+    this.channels.end(roomId, reason);
   }
 
   /**

@@ -54,6 +54,8 @@ export type RoomKeys = {
   online: string;
   /** Hash: online clientId → the name it came online with. */
   names: string;
+  /** Stream: the room channel's typed events (lib/channels); the same key as `channelKey(room)`. */
+  channel: string;
 };
 
 /** The order of `allRoomKeys`; the Lua scripts address KEYS[i] by these positions (1-based there). */
@@ -70,6 +72,7 @@ export const ROOM_KEY_ORDER = [
   "clients",
   "online",
   "names",
+  "channel",
 ] as const satisfies readonly (keyof RoomKeys)[];
 
 export function roomKeys(room: string): RoomKeys {
@@ -87,7 +90,17 @@ export function roomKeys(room: string): RoomKeys {
     clients: `${base}:clients`,
     online: `${base}:online`,
     names: `${base}:names`,
+    channel: channelKey(room),
   };
+}
+
+/**
+ * Stream: a channel's typed events (lib/channels), with the channel name as hash tag. A room
+ * channel is named by its room's id, so its key is one of the room's keys (same slot, deleted and
+ * expired with the room); channel names are `[A-Za-z0-9_.:-]`, so no name can end the tag early.
+ */
+export function channelKey(channel: string): string {
+  return `${KEY_PREFIX}{${channel}}:channel`;
 }
 
 /** A room's keys in `ROOM_KEY_ORDER`: the KEYS of every room script. */

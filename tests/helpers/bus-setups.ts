@@ -20,7 +20,7 @@ export type BusSetup = {
 };
 
 let seq = 0;
-const freshRoom = () => `r${++seq}${Date.now().toString(36)}`;
+const freshRoom = () => `r${++seq}${Date.now().toString(36)}`.padEnd(21, "x");
 
 export function memorySetup(): BusSetup {
   const bus = new MemoryBus("mem");

@@ -10,6 +10,8 @@ import { follow, recorder } from "../helpers/feed-recorder";
 import { eventually, sleep } from "../helpers/wait";
 import { startRedis, type RedisServer } from "../helpers/redis-server";
 
+const RETENTION = { maxLength: 1000, expireAfterSecs: 60 };
+
 /** Bus-level tests against a real redis-server: two RedisBus objects are two instances. */
 
 let roomSeq = 0;
@@ -27,7 +29,8 @@ async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
 
 /** A private room as the rooms work will create it: a `:meta` hash that expires at the room's expiry. */
 async function makePrivateRoom(admin: Redis, expiresAt: number): Promise<string> {
-  const room = `r${++roomSeq}${Date.now().toString(36)}`;
+  // Shaped like a real room id (21+ characters), so its name is also its room channel's.
+  const room = `r${++roomSeq}${Date.now().toString(36)}`.padEnd(21, "x");
   const meta = roomKeys(room).meta;
   await admin.hset(meta, "expiresAt", String(expiresAt), "capacity", "2", "createdAt", String(Date.now()));
   await admin.pexpireat(meta, expiresAt);
@@ -302,6 +305,7 @@ describe("RedisBus", async () => {
     await a.append(draft("lobby", "hi lobby", { nonce: "lob1" }));
     await a.presence.add("lobby", { connectionId: "l1", clientId: "c1", name: "Zed" });
     await a.publish({ kind: "typing", room: "lobby", clientId: "c1", name: "Zed" });
+    await a.channels.emit([{ channel: "lobby", event: "note.posted", data: { n: 1 } }], RETENTION);
     const k = roomKeys("lobby");
     // Every room key but the private room's own (the lobby has no meta and no seats).
     for (const key of allRoomKeys("lobby").filter((key) => key !== k.meta && key !== k.seats)) {
@@ -320,6 +324,7 @@ describe("RedisBus", async () => {
       await a.append(draft(room, "hi", { nonce: "x" }));
       await a.presence.add(room, { connectionId: "p1", clientId: "c1", name: "Zed" });
       await a.publish({ kind: "presence", room });
+      await a.channels.emit([{ channel: room, event: "note.posted", data: { n: 1 } }], RETENTION);
       await admin.sadd(roomKeys(room).seats, "seat-hash");
       await a.presence.heartbeat(room, [{ connectionId: "p1", clientId: "c1", name: "Zed" }]);
       const k = roomKeys(room);
@@ -332,6 +337,11 @@ describe("RedisBus", async () => {
       await expectCode(a.append(draft(room, "too late", { nonce: "y" })), "room_not_found");
       await expectCode(a.presence.add(room, { connectionId: "p2", clientId: "c2", name: "Amy" }), "room_not_found");
       await expectCode(a.publish({ kind: "typing", room, clientId: "c1", name: "Zed" }), "room_not_found");
+      await expectCode(
+        a.channels.emit([{ channel: room, event: "note.posted", data: 2 }], RETENTION),
+        "room_not_found",
+      );
+      assert.equal(await admin.xlen(k.channel), 1);
       assert.equal(await admin.xlen(k.messages), before);
       assert.equal(await admin.hexists(k.nonces, "c1\ny"), 0);
       assert.equal(await admin.zscore(k.presence, "p2"), null);

@@ -1,3 +1,4 @@
+import { requestSnapshot } from "@/lib/channels/access";
 import { getHub } from "@/lib/hub";
 import { jsonError } from "@/lib/http/respond";
 import { route } from "@/lib/http/route";
@@ -22,6 +23,7 @@ export const GET = route(async (req) => {
   if (!hub.accepting) return jsonError(503, "unavailable", "This instance is shutting down.");
   const seats = seatTokens(req.cookies);
   const address = clientAddress(req.headers);
+  const request = requestSnapshot(req);
   // Held from before the upgrade (a burst of upgrades cannot overshoot) until the socket closes.
   const release = instance().limits.hold("sockets", address);
   let upgraded = false;
@@ -31,7 +33,7 @@ export const GET = route(async (req) => {
       (ws) => {
         upgraded = true;
         ws.once("close", release);
-        void hub.accept(ws, { seats, address });
+        void hub.accept(ws, { seats, address, request });
       },
       { maxPayload: MAX_FRAME_BYTES },
     );

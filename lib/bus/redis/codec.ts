@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { isMessageId, messageSchema, parseStored, type Message, type PresenceUser } from "../../protocol";
+import {
+  type ChannelEvent,
+  isMessageId,
+  messageSchema,
+  parseStored,
+  type Message,
+  type PresenceUser,
+} from "../../protocol";
 import { idTime } from "../stored-message";
 import type { MessageDraft, RoomEvent } from "../types";
 
@@ -95,6 +102,27 @@ export function decodeConnections(values: unknown): PresenceUser[] {
     if (typeof v !== "string") continue;
     const c = parseStored(connSchema, v);
     if (c) out.push({ clientId: c.clientId, name: c.name });
+  }
+  return out;
+}
+
+/** A channel stream entry (`e` = event name, `d` = data JSON) as an Event of `channel`. */
+export function decodeChannelEvent(channel: string, id: unknown, fields: unknown): ChannelEvent | undefined {
+  if (typeof id !== "string" || !isMessageId(id) || !Array.isArray(fields)) return undefined;
+  const { e: event, d } = entryFields(fields);
+  if (event === undefined || d === undefined) return undefined;
+  const data = parseStored(z.json(), d);
+  if (data === undefined) return undefined;
+  return { id, channel, event, data, ts: idTime(id) };
+}
+
+export function decodeChannelEvents(channel: string, entries: unknown): ChannelEvent[] {
+  if (!Array.isArray(entries)) return [];
+  const out: ChannelEvent[] = [];
+  for (const entry of entries) {
+    if (!Array.isArray(entry)) continue;
+    const e = decodeChannelEvent(channel, entry[0], entry[1]);
+    if (e) out.push(e);
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { env } from "../../env";
 import { FlareError, type Message } from "../../protocol";
 import { closeClient, createCommandClient } from "../../redis/client";
 import { Commands } from "../../redis/commands";
-import { allRoomKeys, CONTROL_STREAM } from "../../redis/keys";
+import { allRoomKeys, CONTROL_STREAM, roomKeys } from "../../redis/keys";
 import { defineScripts } from "../../redis/scripts";
 import { type FeedSource, RoomFeed } from "../feed";
 import type {
@@ -18,7 +18,8 @@ import type {
   RangeQuery,
   RoomEvent,
 } from "../types";
-import { encodeEvent } from "./codec";
+import { RedisChannelLog } from "./channels";
+import { decodeMessage, encodeEvent } from "./codec";
 import { appendMessage, readHistory, readRange } from "./messages";
 import { RedisPresence } from "./presence";
 import { StreamReader } from "./reader/stream-reader";
@@ -49,6 +50,7 @@ export type RedisBusOptions = {
 export class RedisBus implements Bus {
   readonly instanceId: string;
   readonly presence: Presence;
+  readonly channels: RedisChannelLog;
   private readonly client: Redis;
   private readonly cmd: Commands;
   private readonly reader: StreamReader;
@@ -70,6 +72,7 @@ export class RedisBus implements Bus {
       instanceId: this.instanceId,
       ...(options.blockMs !== undefined ? { blockMs: options.blockMs } : {}),
     });
+    this.channels = new RedisChannelLog(this.cmd, this.reader, SYNC_WAIT_MS);
   }
 
   append(draft: MessageDraft): Promise<AppendResult> {
@@ -90,13 +93,20 @@ export class RedisBus implements Bus {
 
   /** What the room's feed builds on: the stream, and its tail through the instance's one reader. */
   feedSource(room: string): FeedSource {
+    const keys = roomKeys(room);
+    const log = {
+      key: keys.messages,
+      eventsKey: keys.events,
+      room,
+      decode: (id: string, fields: unknown) => decodeMessage(room, id, fields),
+    };
     return {
       history: (since, limit) => this.history(room, since, limit),
-      tail: (afterId, listener) => this.reader.tail(room, afterId, listener),
+      tail: (afterId, listener) => this.reader.tail(log, afterId, listener),
       // A reader's history must come from the log the room's tail follows. Not worth waiting for
       // while the command connection is down: the read then fails at once anyway.
       synced: async () => {
-        if (this.client.status === "ready") await this.reader.synced(room, SYNC_WAIT_MS);
+        if (this.client.status === "ready") await this.reader.synced(log.key, SYNC_WAIT_MS);
       },
     };
   }

@@ -1,5 +1,6 @@
 import type Redis from "ioredis";
 import type { RedisCommander } from "ioredis";
+import { channelScripts } from "./channels";
 import { clientBindingScripts } from "./client-bindings";
 import { eventScripts } from "./events";
 import { messageScripts } from "./messages";
@@ -26,6 +27,7 @@ const SCRIPTS: Record<FlareCommand, ScriptDefinition> = {
   ...presenceScripts,
   ...seatScripts,
   ...clientBindingScripts,
+  ...channelScripts,
 };
 
 /** Registers the scripts on a client (idempotent). */

@@ -28,7 +28,7 @@ const k = (name: (typeof ROOM_KEY_ORDER)[number]) => ROOM_KEY_ORDER.indexOf(name
 const PRELUDE = `
 local K_MESSAGES, K_EVENTS, K_PRESENCE, K_CONNS, K_ANNOUNCED = ${k("messages")}, ${k("events")}, ${k("presence")}, ${k("conns")}, ${k("announced")}
 local K_NONCES, K_NONCE_TIMES, K_META = ${k("nonces")}, ${k("nonceTimes")}, ${k("meta")}
-local K_CLIENTS, K_ONLINE, K_NAMES = ${k("clients")}, ${k("online")}, ${k("names")}
+local K_CLIENTS, K_ONLINE, K_NAMES, K_CHANNEL = ${k("clients")}, ${k("online")}, ${k("names")}, ${k("channel")}
 local ROOM_KEY_COUNT = ${ROOM_KEY_ORDER.length}
 
 local function now_ms()

@@ -31,28 +31,35 @@ export async function verifyCursors(conn: ReaderConnection, registry: ReaderRegi
     cursor: r.cursor,
     eventsCursor: r.eventsCursor,
     epoch: r.epoch,
+    at: 0,
   }));
   const pipe = conn.client.pipeline();
-  for (const { r, cursor } of snapshot) {
-    pipe.xrange(r.messagesKey, cursor === START_ID ? "-" : cursor, cursor === START_ID ? "+" : cursor, "COUNT", 1);
-    pipe.xrevrange(r.eventsKey, "+", "-", "COUNT", 1);
+  let n = 0;
+  for (const s of snapshot) {
+    const { r, cursor } = s;
+    s.at = n;
+    pipe.xrange(r.spec.key, cursor === START_ID ? "-" : cursor, cursor === START_ID ? "+" : cursor, "COUNT", 1);
+    n++;
+    if (r.spec.eventsKey) {
+      pipe.xrevrange(r.spec.eventsKey, "+", "-", "COUNT", 1);
+      n++;
+    }
   }
   pipe.xrevrange(CONTROL_STREAM, "+", "-", "COUNT", 1);
   const results = await conn.guard(pipe.exec());
   const restarted: ReaderRoom[] = [];
-  snapshot.forEach((s, i) => {
-    const found = entryIdAt(results, 2 * i);
-    const eventsEnd = entryIdAt(results, 2 * i + 1);
+  for (const s of snapshot) {
     const { r } = s;
-    if (registry.rooms.get(r.room) !== r) return;
-    if (r.eventsCursor !== undefined && s.eventsCursor !== undefined && past(s.eventsCursor, eventsEnd)) {
-      r.eventsCursor = START_ID;
+    if (registry.rooms.get(r.spec.key) !== r) continue;
+    if (r.spec.eventsKey && r.eventsCursor !== undefined && s.eventsCursor !== undefined) {
+      if (past(s.eventsCursor, entryIdAt(results, s.at + 1))) r.eventsCursor = START_ID;
     }
-    if (s.cursor === START_ID || found !== undefined || r.cursor !== s.cursor || r.epoch !== s.epoch) return;
+    const found = entryIdAt(results, s.at);
+    if (s.cursor === START_ID || found !== undefined || r.cursor !== s.cursor || r.epoch !== s.epoch) continue;
     restart(r);
     restarted.push(r);
-  });
-  const controlEnd = entryIdAt(results, 2 * snapshot.length);
+  }
+  const controlEnd = entryIdAt(results, n);
   if (registry.controlCursor !== undefined && past(registry.controlCursor, controlEnd))
     registry.controlCursor = START_ID;
   return restarted;
@@ -60,11 +67,11 @@ export async function verifyCursors(conn: ReaderConnection, registry: ReaderRegi
 
 /** New rooms (and the control stream, once) start reading events at the stream's current end. */
 export async function resolveEventCursors(conn: ReaderConnection, registry: ReaderRegistry): Promise<void> {
-  const pending = [...registry.rooms.values()].filter((r) => r.eventsCursor === undefined);
+  const pending = [...registry.rooms.values()].filter((r) => r.eventsCursor === undefined && r.spec.eventsKey);
   const control = registry.controlCursor === undefined;
   if (pending.length === 0 && !control) return;
   const pipe = conn.client.pipeline();
-  for (const r of pending) pipe.xrevrange(r.eventsKey, "+", "-", "COUNT", 1);
+  for (const r of pending) if (r.spec.eventsKey) pipe.xrevrange(r.spec.eventsKey, "+", "-", "COUNT", 1);
   if (control) pipe.xrevrange(CONTROL_STREAM, "+", "-", "COUNT", 1);
   const results = await conn.guard(pipe.exec());
   pending.forEach((r, i) => {

@@ -1,18 +1,31 @@
 import { compareIds, isMessageId, START_ID } from "../../../protocol";
-import { CONTROL_STREAM, roomKeys } from "../../../redis/keys";
-import type { RoomEvent, TailListener } from "../../types";
+import { CONTROL_STREAM } from "../../../redis/keys";
+import type { LogEntry, RoomEvent, TailListener } from "../../types";
 import { errorFields, log } from "../../../observability/log";
 import { metrics } from "../../../observability/metrics";
-import { decodeEvent, decodeMessage } from "../codec";
+import { decodeEvent } from "../codec";
 
-type Tail = { afterId: string; listener: TailListener };
+type Tail = { afterId: string; listener: TailListener<LogEntry> };
 
-/** One room the reader follows: its two streams, how far it has read them, and its tails. */
+/**
+ * A log the reader can follow: a room's messages (with its events stream) or a channel's events.
+ * The reader knows logs by their stream key.
+ */
+export type LogSpec<T extends LogEntry> = {
+  /** The stream of the log's entries. */
+  key: string;
+  /** The stream of typing / presence events relayed with it (rooms only). */
+  eventsKey?: string | undefined;
+  /** The room whose `destroyed` (control stream) ends this log's tails: a room, or a room channel. */
+  room?: string | undefined;
+  /** A stream entry as the log's entry; undefined for one that is not ours. */
+  decode(id: string, fields: unknown): T | undefined;
+};
+
+/** One log the reader follows: its streams, how far it has read them, and its tails. */
 export type ReaderRoom = {
-  room: string;
-  messagesKey: string;
-  eventsKey: string;
-  /** Id of the last message entry read (or the lowest tail cursor). */
+  spec: LogSpec<LogEntry>;
+  /** Id of the last entry read (or the lowest tail cursor). */
   cursor: string;
   /** Id of the last events entry read; undefined until resolved to the stream's current end. */
   eventsCursor: string | undefined;
@@ -29,8 +42,8 @@ export type ReadPlan = {
 };
 
 /**
- * The rooms the reader follows and the dispatch of what it read: messages to each tail above its
- * cursor, once, in id order; other instances' events to every tail of the room.
+ * The logs the reader follows (by stream key) and the dispatch of what it read: entries to each
+ * tail above its cursor, once, in id order; other instances' events to every tail of the room.
  */
 export class ReaderRegistry {
   readonly rooms = new Map<string, ReaderRoom>();
@@ -40,20 +53,13 @@ export class ReaderRegistry {
   constructor(private readonly instanceId: string) {}
 
   /** Adds a tail; the returned function removes it and tells whether the reader has no rooms left. */
-  add(room: string, afterId: string, listener: TailListener): () => boolean {
+  add<T extends LogEntry>(spec: LogSpec<T>, afterId: string, listener: TailListener<T>): () => boolean {
     const cursor = isMessageId(afterId) ? afterId : START_ID;
+    const room = spec.key;
     let r = this.rooms.get(room);
     if (!r) {
-      const keys = roomKeys(room);
-      r = {
-        room,
-        messagesKey: keys.messages,
-        eventsKey: keys.events,
-        cursor,
-        eventsCursor: undefined,
-        epoch: 0,
-        tails: new Set(),
-      };
+      // A log without an events stream has no events cursor to resolve.
+      r = { spec, cursor, eventsCursor: spec.eventsKey ? undefined : START_ID, epoch: 0, tails: new Set() };
       this.rooms.set(room, r);
     } else if (compareIds(cursor, r.cursor) < 0) {
       r.cursor = cursor;
@@ -74,10 +80,13 @@ export class ReaderRegistry {
     const plan: ReadPlan = { keys: [], ids: [], targets: new Map() };
     for (const r of this.rooms.values()) {
       if (r.eventsCursor === undefined) return undefined;
-      plan.keys.push(r.messagesKey, r.eventsKey);
-      plan.ids.push(r.cursor, r.eventsCursor);
-      plan.targets.set(r.messagesKey, { kind: "messages", room: r, epoch: r.epoch });
-      plan.targets.set(r.eventsKey, { kind: "events", room: r, epoch: r.epoch });
+      plan.keys.push(r.spec.key);
+      plan.ids.push(r.cursor);
+      plan.targets.set(r.spec.key, { kind: "messages", room: r, epoch: r.epoch });
+      if (!r.spec.eventsKey) continue;
+      plan.keys.push(r.spec.eventsKey);
+      plan.ids.push(r.eventsCursor);
+      plan.targets.set(r.spec.eventsKey, { kind: "events", room: r, epoch: r.epoch });
     }
     plan.keys.push(CONTROL_STREAM);
     plan.ids.push(this.controlCursor ?? START_ID);
@@ -92,7 +101,7 @@ export class ReaderRegistry {
       const target = plan.targets.get(key);
       if (!target) continue;
       if (target.kind === "control") this.dispatchControl(entries);
-      else if (this.rooms.get(target.room.room) === target.room && target.room.epoch === target.epoch) {
+      else if (this.rooms.get(target.room.spec.key) === target.room && target.room.epoch === target.epoch) {
         if (target.kind === "events") this.dispatchEvents(target.room, entries);
         else if (!this.dispatchMessages(target.room, entries)) consistent = false;
       }
@@ -110,7 +119,7 @@ export class ReaderRegistry {
       if (compareIds(id, r.cursor) <= 0) return false;
       r.cursor = id;
       lag.observe(Math.max(0, now - Number.parseInt(id, 10)) / 1000);
-      const message = decodeMessage(r.room, id, entry[1]);
+      const message = r.spec.decode(id, entry[1]);
       if (!message) continue;
       for (const tail of [...r.tails]) {
         if (compareIds(id, tail.afterId) <= 0) continue;
@@ -126,7 +135,7 @@ export class ReaderRegistry {
       if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
       r.eventsCursor = entry[0];
       const decoded = decodeEvent(entry[1]);
-      if (!decoded || decoded.origin === this.instanceId || decoded.event.room !== r.room) continue;
+      if (!decoded || decoded.origin === this.instanceId || decoded.event.room !== r.spec.room) continue;
       deliverEvent(r, decoded.event);
     }
   }
@@ -137,8 +146,8 @@ export class ReaderRegistry {
       this.controlCursor = entry[0];
       const decoded = decodeEvent(entry[1]);
       if (!decoded || decoded.origin === this.instanceId) continue;
-      const r = this.rooms.get(decoded.event.room);
-      if (r) deliverEvent(r, decoded.event);
+      // The room's log and its room channel, when followed here; destroy events are rare.
+      for (const r of this.rooms.values()) if (r.spec.room === decoded.event.room) deliverEvent(r, decoded.event);
     }
   }
 }

@@ -2,15 +2,16 @@ import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Redis from "ioredis";
 import { backoffMs } from "../../../redis/client";
-import type { TailListener } from "../../types";
+import type { LogEntry, TailListener } from "../../types";
 import { ReaderConnection, ReaderLost } from "./connection";
 import { resolveEventCursors, verifyCursors } from "./cursors";
-import { notifyReset, type ReadPlan, ReaderRegistry } from "./registry";
+import { type LogSpec, notifyReset, type ReadPlan, ReaderRegistry } from "./registry";
 import { errorFields, log } from "../../../observability/log";
 
 /**
  * The instance's one blocking reader: a single `XREAD BLOCK … STREAMS` loop over the message and
- * events streams of every room with a local tail, plus the global control stream (`destroyed`).
+ * events streams of every room with a local tail, the event stream of every channel followed
+ * here, plus the global control stream (`destroyed`).
  * It runs on its own (duplicated) connection, starts with the first tail and stops after the last.
  *
  * Redis Cluster: one XREAD cannot name keys of different hash slots, and every room (and the
@@ -70,9 +71,9 @@ export class StreamReader {
     return this.closing.signal.aborted;
   }
 
-  tail(room: string, afterId: string, listener: TailListener): () => void {
+  tail<T extends LogEntry>(log: LogSpec<T>, afterId: string, listener: TailListener<T>): () => void {
     if (this.closed) return () => {};
-    const remove = this.registry.add(room, afterId, listener);
+    const remove = this.registry.add(log, afterId, listener);
     this.start();
     this.wake();
     return () => {
@@ -86,8 +87,8 @@ export class StreamReader {
    * tails of logs that went away). History read before that could come from a restarted, empty
    * Redis while the room's live tail still follows the old one.
    */
-  async synced(room: string, timeoutMs: number): Promise<void> {
-    if (!this.registry.rooms.has(room) || this.inSync()) return;
+  async synced(key: string, timeoutMs: number): Promise<void> {
+    if (!this.registry.rooms.has(key) || this.inSync()) return;
     const signal = AbortSignal.any([this.closing.signal, AbortSignal.timeout(timeoutMs)]);
     await once(this.syncs, "synced", { signal }).catch(() => {});
   }
