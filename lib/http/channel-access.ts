@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import type { AccessContext } from "../channels/service";
+import type { AccessContext } from "../channels/access";
 import { seatToken } from "../rooms/seat-cookie";
 
 /** Who an HTTP request is to the channel rules: itself (for the middleware) and its seat cookies. */

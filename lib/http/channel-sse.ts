@@ -1,10 +1,7 @@
-import type { z } from "zod";
-import type { ChannelEvent, EventFrame, eventsFrame, unsubscribedFrame } from "../protocol";
+import type { ChannelNotice } from "../hub/local-channel";
+import type { ChannelEvent } from "../protocol";
 import type { SseFrame } from "./sse";
 import type { StreamStart } from "./channel-start";
-
-/** What following channels yields (ChannelService.follow), shaped like the WebSocket frames. */
-export type ChannelNotice = z.infer<typeof eventsFrame> | EventFrame | z.infer<typeof unsubscribedFrame>;
 
 /**
  * Turns followed channels into Server-Sent Events: one `event: <name>` per Event (data: the Event

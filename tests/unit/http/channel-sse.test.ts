@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ChannelCursor } from "../../../lib/http/channel-cursor";
-import { ChannelSseFrames, type ChannelNotice } from "../../../lib/http/channel-sse";
+import { ChannelSseFrames } from "../../../lib/http/channel-sse";
+import type { ChannelNotice } from "../../../lib/hub/local-channel";
 import type { StreamStart } from "../../../lib/http/channel-start";
 import { sseFrame, type SseFrame } from "../../../lib/http/sse";
 import type { ChannelEvent } from "../../../lib/protocol";
