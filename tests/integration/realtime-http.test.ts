@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import type { Browser as PlaywrightBrowser } from "playwright-core";
 import { after, before, describe, it } from "node:test";
 import { startApp, type AppInstance } from "../helpers/app-server";
+import { launchBrowser } from "../helpers/browser";
 import { Browser } from "../helpers/http";
 import { createRoom } from "../helpers/rooms";
 import { forEachTopology } from "../helpers/topology";
@@ -429,19 +432,105 @@ forEachTopology(
   { env: { REALTIME_EMIT_TOKEN: TOKEN } },
 );
 
-describe("emit without REALTIME_EMIT_TOKEN [memory]", () => {
+describe("an instance without REALTIME_EMIT_TOKEN, with the limits on [memory]", () => {
   let app: AppInstance;
   before(async () => {
-    app = await startApp({ env: { REALTIME_EMIT_TOKEN: "" } });
+    app = await startApp({
+      env: { REALTIME_EMIT_TOKEN: "", RATE_LIMIT_EXEMPT: "", LIMIT_SSE_STREAMS_PER_ADDRESS: "2" },
+    });
   });
   after(async () => {
     await app.kill();
   });
 
-  it("answers 404, whatever the token", async () => {
+  it("emit answers 404, whatever the token", async () => {
     for (const authorization of [`Bearer ${TOKEN}`, ""]) {
       const res = await emit(app.url, "news", "x", { authorization });
       assert.equal(res.status, 404);
     }
+  });
+
+  it("holds one sseStreams slot per stream, given back when the stream ends", async () => {
+    const url = stream(app.url, "channels=news,jobs");
+    const open = [await SseReader.open(url), await SseReader.open(url)];
+    const refused = await getJson(url);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.error.code, "rate_limited");
+    open[0]!.close();
+    await eventually(
+      async () => {
+        const res = await fetch(url);
+        await res.body?.cancel();
+        return res.status === 200;
+      },
+      5000,
+      "a slot given back",
+    );
+    open[1]!.close();
+  });
+});
+
+describe("Chromium's EventSource resumes every channel through a cut connection [memory]", () => {
+  let app: AppInstance;
+  let browser: PlaywrightBrowser | undefined;
+  let proxy: Server;
+  const sockets = new Set<Socket>();
+
+  before(async () => {
+    browser = await launchBrowser();
+    app = await startApp({ env: { REALTIME_EMIT_TOKEN: TOKEN } });
+    // A proxy whose connections the test can cut, as a network drop would.
+    proxy = createServer((client) => {
+      const upstream = connect(app.port, "127.0.0.1");
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on("close", () => sockets.delete(s));
+        s.on("error", () => {});
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  });
+  after(async () => {
+    await browser?.close();
+    for (const s of sockets) s.destroy();
+    proxy.close();
+    await app.kill();
+  });
+
+  it("gets what was emitted while it was away, once", async (ctx) => {
+    if (!browser) return ctx.skip("Chromium not installed");
+    const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const a = name("browser-a");
+    const b = name("browser-b");
+    const page = await browser.newPage();
+    await page.goto(`${base}/api/realtime/schema`);
+    await page.evaluate(
+      ([url, event, first]) => {
+        const w = window as unknown as { got: string[]; opens: number };
+        w.got = [];
+        w.opens = 0;
+        const source = new EventSource(url!);
+        source.onopen = () => w.opens++;
+        source.addEventListener(event!, (e) => {
+          const { channel, data } = JSON.parse((e as MessageEvent<string>).data) as Event;
+          w.got.push(`${channel === first ? "a" : "b"}:${data.text}`);
+        });
+      },
+      [`/api/realtime?channels=${a},${b}`, EVENT, a],
+    );
+    const got = () => page.evaluate(() => (window as unknown as { got: string[] }).got);
+    await eventually(async () => (await page.evaluate(() => (window as unknown as { opens: number }).opens)) === 1);
+    await emitOk(app.url, a, "1");
+    await eventually(async () => (await got()).length === 1, 5000, "the live event");
+    for (const s of sockets) s.destroy();
+    await emitOk(app.url, a, "2");
+    await emitOk(app.url, b, "1");
+    await emitOk(app.url, a, "3");
+    // EventSource reconnects after the stream's `retry: 3000`.
+    await eventually(async () => (await got()).length >= 4, 10_000, "the missed events");
+    await sleep(300);
+    assert.deepEqual(await got(), ["a:1", "a:2", "a:3", "b:1"]);
+    await page.close();
   });
 });
