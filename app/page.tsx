@@ -1,5 +1,10 @@
 import { Lobby } from "@/components/lobby/lobby";
+import { RealtimeProvider } from "@/lib/client/realtime/react";
 
 export default function Home() {
-  return <Lobby />;
+  return (
+    <RealtimeProvider>
+      <Lobby />
+    </RealtimeProvider>
+  );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { useChannelClient } from "@/lib/client/realtime/react";
 import { RoomClient, type RoomClientOptions, type SendResult } from "@/lib/client/room-client";
 import { rememberCredentials, tabClientToken } from "./use-identity";
 import { emptySnapshot, type RoomSnapshot } from "@/lib/client/room-state";
@@ -111,6 +112,14 @@ export function useRoomSocket({
     client ? client.getSnapshot : idleSnapshot,
     idleSnapshot,
   );
+
+  // Inside a RealtimeProvider, the page's channels ride this room's socket while the room lasts.
+  const channels = useChannelClient();
+  const ended = snapshot.status.state === "ended";
+  useEffect(() => {
+    if (!client || !channels || ended) return;
+    return channels.borrow(client.channelHost);
+  }, [client, channels, ended]);
 
   const send = useCallback(
     (text: string): SendResult => client?.send(text) ?? { ok: false, message: "Not connected yet." },

@@ -1,9 +1,10 @@
 import { nanoid } from "nanoid";
-import { realtime } from "./app-realtime";
+import { appEvents } from "./app-events";
 import { MemoryBus } from "./bus/memory";
 import { RedisBus } from "./bus/redis/redis-bus";
 import type { Bus } from "./bus/types";
 import { ChannelAccess } from "./channels/access";
+import { channelsConfig } from "./channels/config";
 import { ChannelService } from "./channels/service";
 import { env } from "./env";
 import { Hub } from "./hub/hub";
@@ -71,7 +72,8 @@ function createInstance(): Instance {
   // The callback runs only after a room ends, long after `hub` is initialised.
   const rooms = new RoomService(store, bus, (roomId, reason) => hub.endRoom(roomId, reason));
   const limits = new Limits(config, sharedRedis());
-  const channelAccess = new ChannelAccess(rooms, realtime.config.middleware);
+  const channelConfig = channelsConfig(appEvents);
+  const channelAccess = new ChannelAccess(rooms, channelConfig.middleware);
   const hub = new Hub({
     bus,
     access: rooms,
@@ -85,7 +87,7 @@ function createInstance(): Instance {
     admitJoin: (address) => limits.allows("joins", address),
     channelAccess,
   });
-  const channels = new ChannelService({ bus, rooms, hub, access: channelAccess }, realtime.config);
+  const channels = new ChannelService({ bus, rooms, hub, access: channelAccess }, channelConfig);
   return { id, bus, rooms, identity, hub, limits, channels };
 }
 

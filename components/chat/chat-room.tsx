@@ -28,10 +28,21 @@ export type ChatRoomProps = {
   connectable?: boolean;
   /** Shown instead of the conversation while set (e.g. the seat could not be taken). */
   blocked?: ReactNode;
+  /** Shown under the header whatever the state (e.g. the lobby's announcements). */
+  banner?: ReactNode;
 };
 
 /** A whole chat room screen: header, messages, typing, composer, presence. */
-export function ChatRoom({ room, roomLabel, title, actions, ended, connectable = true, blocked }: ChatRoomProps) {
+export function ChatRoom({
+  room,
+  roomLabel,
+  title,
+  actions,
+  ended,
+  connectable = true,
+  blocked,
+  banner,
+}: ChatRoomProps) {
   const { identity, setName } = useIdentity();
   const socket = useRoomSocket({
     room,
@@ -76,6 +87,7 @@ export function ChatRoom({ room, roomLabel, title, actions, ended, connectable =
     return (
       <div className="flex h-dvh flex-col">
         {header}
+        {banner}
         <JoinGate clientId={identity.clientId} suggestedName={identity.name} roomLabel={roomLabel} onJoin={setName} />
       </div>
     );
@@ -85,6 +97,7 @@ export function ChatRoom({ room, roomLabel, title, actions, ended, connectable =
     return (
       <div className="flex h-dvh flex-col">
         {header}
+        {banner}
         {blocked}
       </div>
     );
@@ -94,6 +107,7 @@ export function ChatRoom({ room, roomLabel, title, actions, ended, connectable =
   return (
     <div className="flex h-dvh flex-col">
       {header}
+      {banner}
       <div className="flex min-h-0 flex-1">
         <main className="flex min-w-0 flex-1 flex-col">
           {socket.notice && !endedStatus ? (

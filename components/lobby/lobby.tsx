@@ -2,6 +2,7 @@
 
 import { Suspense } from "react";
 import { ChatRoom } from "@/components/chat/chat-room";
+import { Announcements } from "./announcements";
 import { CreateRoomButton } from "./create-room-button";
 import { LobbyError } from "./lobby-error";
 
@@ -12,7 +13,13 @@ export function Lobby() {
       <Suspense fallback={null}>
         <LobbyError />
       </Suspense>
-      <ChatRoom room="lobby" roomLabel="the lobby" title="Lobby" actions={() => <CreateRoomButton />} />
+      <ChatRoom
+        room="lobby"
+        roomLabel="the lobby"
+        title="Lobby"
+        actions={() => <CreateRoomButton />}
+        banner={<Announcements />}
+      />
     </>
   );
 }

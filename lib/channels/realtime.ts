@@ -1,17 +1,8 @@
 import { instance } from "../instance";
-import { CHANNEL_EXPIRE_SECS, CHANNEL_RETAINS, type ChannelEvent, DEFAULT_CHANNEL, FlareError } from "../protocol";
-import { type EventInput, type EventPaths, type EventPayload, flattenSchema, type Schema } from "./schema";
-import type { Middleware } from "./access";
-import type { ChannelsConfig, HistoryOptions } from "./service";
-
-/** `new Realtime(options)`: Upstash Realtime's options, plus the channel middleware Flare applies to every edge. */
-export type RealtimeOptions<S extends Schema> = {
-  schema: S;
-  /** Each application channel keeps at least `maxLength` events, for `expireAfterSecs` after its last emit. */
-  history?: { maxLength?: number; expireAfterSecs?: number } | boolean;
-  /** Who may follow an application channel (WebSocket subscribe and SSE alike); room channels also need the seat. */
-  middleware?: Middleware;
-};
+import { type ChannelEvent, DEFAULT_CHANNEL, FlareError } from "../protocol";
+import type { EventInput, EventPaths, EventPayload, Schema } from "./schema";
+import { type ChannelsConfig, channelsConfig, type RealtimeOptions } from "./config";
+import type { HistoryOptions } from "./service";
 
 /** A stored event as `emit` returns it, typed by its event name. */
 export type RealtimeEvent<S extends Schema, E extends EventPaths<S> = EventPaths<S>> = EventPayload<S, E>;
@@ -48,25 +39,19 @@ export type RealtimeChannel<S extends Schema> = {
  * Events are stored in the channel's capped log and delivered to every follower on every
  * instance in id order; `subscribe({ after })` resumes without a gap.
  */
+export type { RealtimeOptions };
+
 export class Realtime<S extends Schema> {
   readonly config: ChannelsConfig;
   private readonly fallback: RealtimeChannel<S>;
 
   constructor(options: RealtimeOptions<S>) {
-    const history = typeof options.history === "object" ? options.history : {};
-    this.config = {
-      events: flattenSchema(options.schema),
-      retention: {
-        maxLength: Math.max(CHANNEL_RETAINS, history.maxLength ?? CHANNEL_RETAINS),
-        expireAfterSecs: history.expireAfterSecs ?? CHANNEL_EXPIRE_SECS,
-      },
-      middleware: options.middleware,
-    };
+    this.config = channelsConfig(options);
     this.fallback = this.channel(DEFAULT_CHANNEL);
   }
 
   channel(name: string): RealtimeChannel<S> {
-    return new ServerChannel<S>(name);
+    return new ServerChannel<S>(name, this.config);
   }
 
   /** One event to several channels: validated once, one round trip per Redis node. */
@@ -75,7 +60,7 @@ export class Realtime<S extends Schema> {
     event: E,
     data: EventInput<S, E>,
   ): Promise<RealtimeEvent<S, E>[]> {
-    const stored = await instance().channels.emit(channels, event, data);
+    const stored = await instance().channels.emit(channels, event, data, this.config);
     return stored.map((e) => typed<S, E>(e));
   }
 
@@ -98,10 +83,13 @@ export type InferRealtimeEvents<R> = R extends Realtime<infer S> ? S : never;
 class ServerChannel<S extends Schema> implements RealtimeChannel<S> {
   private readonly stops = new Set<() => void>();
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly config: ChannelsConfig,
+  ) {}
 
   async emit<E extends EventPaths<S>>(event: E, data: EventInput<S, E>): Promise<RealtimeEvent<S, E>> {
-    const [stored] = await instance().channels.emit([this.name], event, data);
+    const [stored] = await instance().channels.emit([this.name], event, data, this.config);
     if (!stored) throw new FlareError("unavailable");
     return typed<S, E>(stored);
   }

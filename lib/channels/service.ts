@@ -1,27 +1,14 @@
-import type { z } from "zod";
 import type { Bus } from "../bus/types";
 import type { Hub } from "../hub/hub";
 import type { ChannelFollower, FollowOptions } from "../hub/local-channel";
-import { CHANNEL_RETAINS, type ChannelEvent, FlareError, isMessageId, LOBBY } from "../protocol";
+import { CHANNEL_RETAINS, type ChannelEvent, FlareError, isMessageId, LOBBY, MAX_EVENT_DATA_BYTES } from "../protocol";
 import { invalidInput } from "../protocol/zod-issue";
 import type { RoomService } from "../rooms/service";
-import {
-  type AccessContext,
-  type ChannelAccess,
-  type Middleware,
-  requireChannelName,
-  type RoomExpiries,
-} from "./access";
+import { type AccessContext, type ChannelAccess, requireChannelName, type RoomExpiries } from "./access";
+import type { ChannelsConfig } from "./config";
 import { isRoomChannel } from "./names";
 import { ChannelStream } from "./stream";
-import type { ChannelRangeQuery, Retention } from "./types";
-
-/** What the application declared (lib/app-realtime.ts): its events, their retention, its middleware. */
-export type ChannelsConfig = {
-  events: ReadonlyMap<string, z.ZodType>;
-  retention: Retention;
-  middleware?: Middleware | undefined;
-};
+import type { ChannelRangeQuery } from "./types";
 
 export type HistoryOptions = { limit?: number; start?: string | number; end?: string | number };
 
@@ -40,21 +27,32 @@ export class ChannelService {
   ) {}
 
   /** `data` as the event's schema makes it; `bad_request` naming the event or the failing field. */
-  parse(event: string, data: unknown): unknown {
-    const schema = this.config.events.get(event);
+  parse(event: string, data: unknown, events: ChannelsConfig["events"] = this.config.events): unknown {
+    const schema = events.get(event);
     if (!schema) throw new FlareError("bad_request", `"${event.slice(0, 128)}" is not an event of this app's schema.`);
     const parsed = schema.safeParse(data);
     if (!parsed.success) throw invalidInput(parsed.error);
+    const json = JSON.stringify(parsed.data) ?? "null";
+    if (Buffer.byteLength(json) > MAX_EVENT_DATA_BYTES)
+      throw new FlareError("too_large", `An event's data can be at most ${MAX_EVENT_DATA_BYTES / 1024} KiB of JSON.`);
     return parsed.data;
   }
 
-  /** Validates once and stores the event in every channel (one round trip per Redis node). */
-  async emit(channels: readonly string[], event: string, data: unknown): Promise<ChannelEvent[]> {
+  /**
+   * Validates once and stores the event in every channel (one round trip per Redis node), under
+   * the application's schema and retention, or those of another `Realtime` of the same process.
+   */
+  async emit(
+    channels: readonly string[],
+    event: string,
+    data: unknown,
+    config: Pick<ChannelsConfig, "events" | "retention"> = this.config,
+  ): Promise<ChannelEvent[]> {
     for (const channel of channels) requireChannelName(channel);
-    const value = this.parse(event, data);
+    const value = this.parse(event, data, config.events);
     return this.deps.bus.channels.emit(
       channels.map((channel) => ({ channel, event, data: value })),
-      this.config.retention,
+      config.retention,
     );
   }
 

@@ -55,9 +55,14 @@ export class Connection implements RoomTransport {
     private readonly ws: SocketLike,
     private readonly timings: ConnectionTimings,
     private readonly events: ConnectionEvents,
+    /** "open" for a socket that only follows channels: it is ready (and pinged) once open, no `joined` comes. */
+    readyOn: "joined" | "open" = "joined",
   ) {
     this.connectTimer = setTimeout(() => this.drop("connect timeout"), timings.connectTimeoutMs);
-    ws.onopen = () => events.open();
+    ws.onopen = () => {
+      if (readyOn === "open") this.onJoined();
+      events.open();
+    };
     ws.onmessage = (ev) => this.onData(typeof ev.data === "string" ? ev.data : String(ev.data));
     ws.onclose = (ev) => {
       this.release();
@@ -68,7 +73,7 @@ export class Connection implements RoomTransport {
     };
   }
 
-  /** True between the `joined` frame and the end of this socket. */
+  /** True between the `joined` frame (or the open, see `readyOn`) and the end of this socket. */
   get isJoined(): boolean {
     return this.joined;
   }

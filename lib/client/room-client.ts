@@ -1,6 +1,7 @@
 import { nanoid } from "nanoid";
 import { checkText, defaultMessage, TYPING_THROTTLE_MS, type ServerFrame } from "../protocol";
 import type { ConnectionEvents, SocketLike } from "./connection";
+import type { ChannelTransport, ChannelTransportEvents } from "./realtime/transport";
 import { FallbackConnection } from "./fallback";
 import { newClientId } from "./identity";
 import { addEntry, dueEntries, findEntry, markWritten, nextRetryAt, removeEntry, resend } from "./outbox";
@@ -64,6 +65,9 @@ export class RoomClient {
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private snapshot: RoomSnapshot;
   private readonly listeners = new Set<() => void>();
+  /** The ChannelClient riding this room's socket, if any, and the socket it last subscribed on. */
+  private channelGuest: ChannelTransportEvents | null = null;
+  private guestGeneration = -1;
 
   constructor(options: RoomClientOptions) {
     this.room = options.room;
@@ -91,7 +95,12 @@ export class RoomClient {
       {
         joinFrame: () => this.joinFrame(),
         frame: (frame) => this.onFrame(frame),
-        status: (status) => this.set(disconnected(this.snapshot, status)),
+        status: (status) => {
+          this.channelGuest?.status(
+            status.state === "connecting" && this.guestGeneration < 0 ? "connecting" : "reconnecting",
+          );
+          this.set(disconnected(this.snapshot, status));
+        },
         ended: (reason) => this.end(ended(this.snapshot, reason)),
       },
     );
@@ -230,9 +239,43 @@ export class RoomClient {
     if (this.session.isJoined && this.typingThrottle.take(this.now())) this.session.send({ type: "typing" });
   };
 
+  // ---- channels on this socket ----
+
+  /**
+   * Lets a ChannelClient follow channels over this room's WebSocket (one socket per tab): it
+   * subscribes on each socket once that socket joined the room, and gets the channel frames. Over
+   * the SSE fallback there is no socket to share: it waits, "reconnecting", for the next WebSocket.
+   */
+  readonly channelHost: ChannelTransport = {
+    start: (events) => {
+      this.channelGuest = events;
+      this.guestGeneration = -1;
+      events.status("connecting");
+      this.openGuest();
+    },
+    send: (frame) => this.session.isJoined && this.session.transport === "websocket" && this.session.send(frame),
+    stop: () => {
+      this.channelGuest = null;
+    },
+  };
+
+  private openGuest(): void {
+    const guest = this.channelGuest;
+    const generation = this.session.currentGeneration;
+    if (!guest || !this.session.isJoined || this.session.transport !== "websocket") return;
+    if (generation === this.guestGeneration) return;
+    this.guestGeneration = generation;
+    guest.status("connected");
+    guest.open();
+  }
+
   // ---- frames ----
 
   private onFrame(frame: ServerFrame): void {
+    if (isChannelFrame(frame)) {
+      this.channelGuest?.frame(frame);
+      return;
+    }
     const next = applyFrame(this.snapshot, frame, {
       now: this.now(),
       random: this.random,
@@ -242,6 +285,7 @@ export class RoomClient {
     if (frame.type === "joined") this.adoptToken(frame.clientToken);
     const viaFallback = frame.type === "joined" && this.session.transport === "fallback";
     this.set(viaFallback ? { ...next, status: { state: "connected", via: "fallback" } } : next);
+    if (frame.type === "joined") this.openGuest();
     if (frame.type === "history") this.flushOutbox();
     if (frame.type === "error" && frame.code === "client_taken") this.takeNewClientId(frame.nonce);
     else if (frame.type === "error") this.scheduleRetry();
@@ -250,6 +294,7 @@ export class RoomClient {
 
   private end(next: RoomSnapshot): void {
     this.session.end();
+    this.channelGuest?.status("disconnected");
     clearTimeout(this.retryTimer);
     clearTimeout(this.typingTimer);
     this.set(next);
@@ -286,5 +331,20 @@ export class RoomClient {
       },
       Math.max(0, next - this.now()) + 5,
     );
+  }
+}
+
+/** Frames of the channel subscriptions sharing this socket, which the room state does not read. */
+function isChannelFrame(frame: ServerFrame): boolean {
+  switch (frame.type) {
+    case "subscribed":
+    case "events":
+    case "event":
+    case "unsubscribed":
+      return true;
+    case "error":
+      return frame.channel !== undefined;
+    default:
+      return false;
   }
 }

@@ -3,7 +3,7 @@ import { errorFields, log } from "../observability/log";
 import { metrics } from "../observability/metrics";
 import { MAX_BUFFERED_BYTES } from "../protocol";
 import { connectionDropper } from "../server/http-connection";
-import type { RealtimeEvent } from "../realtime";
+import type { ChatEvent } from "../chat";
 
 /** The most handed to the response at once: what sits past this stream's own queue stays small. */
 const MAX_CHUNK_BYTES = 64 * 1024;
@@ -28,7 +28,7 @@ export function sseFrame({ id, event, data }: SseFrame): string {
 }
 
 /** One Server-Sent Event. Messages carry their id, so a reconnecting EventSource resumes after it. */
-export function sseEvent(event: RealtimeEvent): string {
+export function sseEvent(event: ChatEvent): string {
   switch (event.type) {
     case "message":
       return `id: ${event.message.id}\nevent: message\ndata: ${JSON.stringify(event.message)}\n\n`;
@@ -157,8 +157,8 @@ export function sseStream<T>(
   });
 }
 
-/** Streams realtime events (see sseStream) as a `text/event-stream` response. */
-export function sseResponse(events: AsyncIterator<RealtimeEvent>, options?: SseOptions): Response {
+/** Streams a room's chat events (see sseStream) as a `text/event-stream` response. */
+export function sseResponse(events: AsyncIterator<ChatEvent>, options?: SseOptions): Response {
   return eventStreamResponse(sseStream(events, sseEvent, options));
 }
 

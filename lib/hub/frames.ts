@@ -61,7 +61,7 @@ export class FrameHandler {
     if (!conn.allowFrame()) return conn.sendError("rate_limited");
     if (isBinary) return conn.sendError("bad_frame", "Binary frames are not supported; send JSON text.");
     const parsed = parseClientFrame(data.toString());
-    if (!parsed.ok) return conn.sendError(parsed.code, parsed.message, parsed.nonce);
+    if (!parsed.ok) return conn.sendError(parsed.code, parsed.message, parsed.nonce, parsed.channel);
     const frame = parsed.frame;
     switch (frame.type) {
       case "ping":

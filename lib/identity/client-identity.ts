@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { nanoid } from "nanoid";
 import { FlareError } from "../protocol";
-import { SERVER_CLIENT_ID } from "../realtime/schema";
+import { SERVER_CLIENT_ID } from "../chat/schema";
 import { hashToken } from "../rooms/tokens";
 import type { ClientBindings } from "./types";
 

@@ -17,6 +17,8 @@ export const DEFAULT_CHANNEL = "default";
 export const MAX_CHANNELS_PER_CONNECTION = 100;
 /** A channel retains at least this many events; `history` and `limit` go up to it. */
 export const CHANNEL_RETAINS = 1000;
+/** The most JSON an event's `data` may take: an event frame always fits the 64 KiB frame bound. */
+export const MAX_EVENT_DATA_BYTES = 32 * 1024;
 /** An application channel's events expire this long after its last emit, unless configured. */
 export const CHANNEL_EXPIRE_SECS = 24 * 60 * 60;
 

@@ -11,7 +11,7 @@ import { issueMessage } from "./zod-issue";
 
 export type ClientParseResult =
   | { ok: true; frame: ClientFrame }
-  | { ok: false; code: "bad_frame" | "empty" | "too_long"; message: string; nonce?: string };
+  | { ok: false; code: "bad_frame" | "empty" | "too_long"; message: string; nonce?: string; channel?: string };
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
   let value: unknown;
@@ -51,7 +51,9 @@ export function parseClientFrame(data: string): ClientParseResult {
       typeof obj.type === "string" && !["join", "typing", "ping", "subscribe", "unsubscribe"].includes(obj.type)
         ? `Unknown frame type "${obj.type.slice(0, 40)}".`
         : issueMessage(parsed.error);
-    return { ok: false, code: "bad_frame", message };
+    // A refused subscribe / unsubscribe names its channel, so the client knows which one failed.
+    const channel = typeof obj.channel === "string" ? obj.channel.slice(0, 128) : undefined;
+    return { ok: false, code: "bad_frame", message, ...(channel !== undefined ? { channel } : {}) };
   }
   return { ok: true, frame: parsed.data };
 }

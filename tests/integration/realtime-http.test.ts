@@ -7,6 +7,7 @@ import { startApp, type AppInstance } from "../helpers/app-server";
 import { launchBrowser } from "../helpers/browser";
 import { Browser } from "../helpers/http";
 import { createRoom } from "../helpers/rooms";
+import { EMIT_TOKEN } from "../helpers/realtime-emit";
 import { forEachTopology } from "../helpers/topology";
 import { eventually, sleep } from "../helpers/wait";
 
@@ -16,7 +17,7 @@ import { eventually, sleep } from "../helpers/wait";
  * token-guarded emit, against real instances (in memory, and two on one Redis).
  */
 
-const TOKEN = "test-emit-token-0123456789";
+const TOKEN = EMIT_TOKEN;
 const EVENT = "announcement.posted";
 
 type Event = { id: string; channel: string; event: string; data: { text: string; by?: string }; ts: number };
@@ -321,6 +322,13 @@ forEachTopology(
       }
       const form = await post({ channel: ch, event: EVENT, data: { text: "x" } }, { "content-type": "text/plain" });
       assert.equal(form.status, 400);
+      // The body may carry data up to the event cap (32 KiB of JSON), not only the 16 KiB of other POSTs.
+      const large = await post({ channel: ch, event: EVENT, data: { text: "x".repeat(30 * 1024) } });
+      assert.equal(large.status, 400);
+      assert.match(large.body.error.message, /280/);
+      const huge = await post({ channel: ch, event: EVENT, data: { text: "x".repeat(40 * 1024) } });
+      assert.equal(huge.status, 413);
+      assert.equal(huge.body.error.code, "too_large");
       const stored = await getJson(`${t.http(1)}/api/realtime/history?channel=${ch}`);
       assert.deepEqual(stored.body.events, [event]);
     });

@@ -34,6 +34,18 @@ export class LobbyPage {
   get pending(): Locator {
     return this.page.getByTestId("pending-item");
   }
+  /** The live announcements strip (role="status"), newest first. */
+  get announcements(): Locator {
+    return this.page.getByTestId("announcement-text");
+  }
+
+  async announcementTexts(): Promise<string[]> {
+    return (await this.announcements.allTextContents()).map((t) => t.trim());
+  }
+
+  async waitForAnnouncement(text: string, timeout = T): Promise<void> {
+    await this.announcements.filter({ hasText: text }).first().waitFor({ timeout });
+  }
 
   /** Confirms a name in the join form and waits until connected. */
   async join(name: string): Promise<void> {

@@ -8,7 +8,7 @@ import { readBody, validate } from "../../../lib/http/request";
 import { log } from "../../../lib/observability/log";
 import { route } from "../../../lib/http/route";
 import { FlareError } from "../../../lib/protocol";
-import { emitSchemas } from "../../../lib/realtime/schema";
+import { emitSchemas } from "../../../lib/chat/schema";
 
 const URL_ = "http://localhost/api/test";
 

@@ -3,12 +3,12 @@ import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sseEvent, sseResponse, sseStream } from "../../../lib/http/sse";
 import type { Message } from "../../../lib/protocol";
-import type { RealtimeEvent } from "../../../lib/realtime";
-import { Subscriber } from "../../../lib/realtime/subscriber";
+import type { ChatEvent } from "../../../lib/chat";
+import { Subscriber } from "../../../lib/chat/subscriber";
 
 const message: Message = { id: "1700000000000-3", room: "lobby", clientId: "c1", name: "Ann", text: "hi", ts: 1 };
 
-async function* events(...list: RealtimeEvent[]): AsyncGenerator<RealtimeEvent> {
+async function* events(...list: ChatEvent[]): AsyncGenerator<ChatEvent> {
   yield* list;
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { cleanName, isValidName, parseClientFrame } from "../../../lib/protocol";
-import { emitSchemas } from "../../../lib/realtime/schema";
+import { emitSchemas } from "../../../lib/chat/schema";
 
 const BIDI = [
   "\u202a",

@@ -4,10 +4,13 @@ import { readBody } from "@/lib/http/request";
 import { jsonError } from "@/lib/http/respond";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
-import { FlareError } from "@/lib/protocol";
+import { FlareError, MAX_EVENT_DATA_BYTES } from "@/lib/protocol";
 import { emitBody } from "./schema";
 
 export const dynamic = "force-dynamic";
+
+/** Room in the body for the channel and the event's name around data of the largest size. */
+const ENVELOPE_BYTES = 4 * 1024;
 
 /**
  * Emits one event from another server (`curl -H "Authorization: Bearer $REALTIME_EMIT_TOKEN"`):
@@ -22,7 +25,7 @@ export const POST = route(async (req) => {
     return jsonError(401, "unauthorized", "Send Authorization: Bearer <REALTIME_EMIT_TOKEN>.", {
       "WWW-Authenticate": "Bearer",
     });
-  const { channel, event, data } = await readBody(req, emitBody);
+  const { channel, event, data } = await readBody(req, emitBody, MAX_EVENT_DATA_BYTES + ENVELOPE_BYTES);
   const [stored] = await instance().channels.emit([channel], event, data);
   if (!stored) throw new FlareError("unavailable");
   return Response.json({ event: stored }, { status: 201 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clientTokenSchema, isMessageId, ROOM_RETAINS } from "@/lib/protocol";
-import { emitSchemas } from "@/lib/realtime";
+import { emitSchemas } from "@/lib/chat";
 
 const messageId = z.string().refine(isMessageId, "must be a message id like 1732300000000-0");
 

@@ -13,19 +13,19 @@ import { TestClient } from "../helpers/ws-client";
  * instance on the same Redis as a separately running app instance.
  */
 describe(
-  "realtime.channel() from server code on another instance [redis]",
+  "chat.room() from server code on another instance [redis]",
   { skip: skipUnless("redis-server", "Redis") },
   () => {
     let redis: RedisServer | undefined;
     let app: AppInstance;
-    let realtime: typeof import("../../lib/realtime").realtime;
+    let chat: typeof import("../../lib/chat").chat;
 
     before(async () => {
       redis = await startRedis();
       app = await startApp({ env: { REDIS_URL: redis!.url } });
       process.env.REDIS_URL = redis!.url;
       process.env.INSTANCE_ID = "test-process";
-      ({ realtime } = await import("../../lib/realtime"));
+      ({ chat } = await import("../../lib/chat"));
     });
     after(async () => {
       const { shutdownInstance } = await import("../../lib/instance");
@@ -36,7 +36,7 @@ describe(
 
     it("emit reaches WebSocket clients on the other instance, in the room's order", async () => {
       const client = await TestClient.join(app.wsUrl, { clientId: "listener" });
-      const message = await realtime.channel("lobby").emit("message", { name: " Deploy bot ", text: " v2 is live " });
+      const message = await chat.room("lobby").emit("message", { name: " Deploy bot ", text: " v2 is live " });
       assert.equal(message.text, "v2 is live");
       assert.equal(message.name, "Deploy bot");
       assert.equal(message.clientId, "server");
@@ -46,21 +46,21 @@ describe(
     });
 
     it("emit validates with the shared schema and refuses unknown rooms", async () => {
-      await assert.rejects(realtime.channel("lobby").emit("message", { name: "x", text: "  " }), { code: "empty" });
-      await assert.rejects(realtime.channel("lobby").emit("message", { name: "x", text: "y".repeat(1001) }), {
+      await assert.rejects(chat.room("lobby").emit("message", { name: "x", text: "  " }), { code: "empty" });
+      await assert.rejects(chat.room("lobby").emit("message", { name: "x", text: "y".repeat(1001) }), {
         code: "too_long",
       });
-      await assert.rejects(realtime.channel("lobby").emit("message", { name: "", text: "hi" }), {
+      await assert.rejects(chat.room("lobby").emit("message", { name: "", text: "hi" }), {
         code: "bad_request",
       });
-      await assert.rejects(realtime.channel("ZZZZZZZZZZZZZZZZZZZZZ").emit("message", { name: "x", text: "hi" }), {
+      await assert.rejects(chat.room("ZZZZZZZZZZZZZZZZZZZZZ").emit("message", { name: "x", text: "hi" }), {
         code: "room_not_found",
       });
     });
 
     it("history pages by limit, start and end", async () => {
       const room = (await createRoom(new Browser(app.url))).roomId;
-      const ch = realtime.channel(room);
+      const ch = chat.room(room);
       const ids: string[] = [];
       for (let i = 0; i < 7; i++) ids.push((await ch.emit("message", { name: "Pager", text: `p${i}` })).id);
       assert.deepEqual(
@@ -85,14 +85,12 @@ describe(
     it("subscribe yields history, then live events from other instances, and ends on abort", async () => {
       const browser = new Browser(app.url);
       const room = (await createRoom(browser, { capacity: 3 })).roomId;
-      const first = await realtime.channel(room).emit("message", { name: "Bot", text: "before subscribing" });
+      const first = await chat.room(room).emit("message", { name: "Bot", text: "before subscribing" });
       const ctrl = new AbortController();
-      const { items: got, done } = collect(
-        await realtime.channel(room).subscribe({ history: true, signal: ctrl.signal }),
-      );
+      const { items: got, done } = collect(await chat.room(room).subscribe({ history: true, signal: ctrl.signal }));
       // A subscriber that stays: what reaches it after the abort would have reached the first one too.
       const stays = new AbortController();
-      const witness = collect(await realtime.channel(room).subscribe({ signal: stays.signal }));
+      const witness = collect(await chat.room(room).subscribe({ signal: stays.signal }));
       const person = await TestClient.join(app.wsUrl, { room, clientId: "person" }, { cookie: browser.cookieHeader() });
       person.send({ type: "message", text: "from a socket on the app instance", nonce: "s1" });
       const ack = await person.next("ack");
@@ -128,7 +126,7 @@ describe(
     it("a subscriber sees the room end on another instance's destroy", async () => {
       const browser = new Browser(app.url);
       const room = (await createRoom(browser)).roomId;
-      const { items: got, done } = collect(await realtime.channel(room).subscribe());
+      const { items: got, done } = collect(await chat.room(room).subscribe());
       assert.equal((await browser.delete(`/api/rooms/${room}`)).status, 204);
       await within(done, 3000, "the end after destroy");
       assert.deepEqual(got.at(-1), { type: "destroyed", room, reason: "destroyed" });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Message } from "../../../lib/protocol";
-import { Subscriber } from "../../../lib/realtime/subscriber";
+import { Subscriber } from "../../../lib/chat/subscriber";
 
 const msg = (id: string): Message => ({ id, room: "r", clientId: "c", name: "C", text: id, ts: 1 });
 

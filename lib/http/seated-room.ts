@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { instance } from "../instance";
-import { realtime } from "../realtime";
-import type { Channel } from "../realtime/channel";
+import { chat } from "../chat";
+import type { ChatRoom } from "../chat/room";
 import { seatToken } from "../rooms/seat-cookie";
 
 /**
@@ -9,7 +9,7 @@ import { seatToken } from "../rooms/seat-cookie";
  * `room_not_found` or 401 `unauthorized` otherwise. The seat check reads the room and hands it to
  * the channel, so the request reads it once.
  */
-export async function seatedChannel(req: NextRequest, roomId: string): Promise<Channel> {
+export async function seatedRoom(req: NextRequest, roomId: string): Promise<ChatRoom> {
   const room = await instance().rooms.requireSeat(roomId, seatToken(req.cookies, roomId));
-  return realtime.channel(roomId, { room });
+  return chat.room(roomId, { room });
 }

@@ -13,7 +13,7 @@ export type SubscribeOptions = {
   history?: boolean | { since?: string; limit?: number };
   signal?: AbortSignal;
 };
-export type ChannelOptions = {
+export type ChatRoomOptions = {
   /**
    * The room as the caller has just read it (an HTTP request's seat check): this channel then
    * trusts it instead of reading it again. Only for a channel used within that request.
@@ -26,11 +26,11 @@ export type ChannelOptions = {
  * instance (same path as a WebSocket message), `history` reads it back, `subscribe` follows it.
  * Access checks (seats) are the caller's business: this is the trusted server side.
  */
-export class Channel {
+export class ChatRoom {
   constructor(
     readonly roomId: string,
     private readonly deps: { bus: Bus; hub: Hub; rooms: RoomService },
-    private readonly opts: ChannelOptions = {},
+    private readonly opts: ChatRoomOptions = {},
   ) {}
 
   async emit<E extends EmitEvent>(event: E, data: EmitInput<E>): Promise<Message> {

@@ -37,13 +37,8 @@ export type EmitInput<E extends EmitEvent> = z.input<(typeof emitSchemas)[E]>;
 /** The room's log restarted (or a resume point is gone): drop what you had; history follows. */
 export const resetEvent = z.object({ type: z.literal("reset"), room: z.string() });
 
-export const realtimeEvent = z.discriminatedUnion("type", [
-  liveMessageFrame,
-  presenceFrame,
-  destroyedFrame,
-  resetEvent,
-]);
-export type RealtimeEvent = z.infer<typeof realtimeEvent>;
+export const chatEvent = z.discriminatedUnion("type", [liveMessageFrame, presenceFrame, destroyedFrame, resetEvent]);
+export type ChatEvent = z.infer<typeof chatEvent>;
 
 /** clientId of messages emitted by server code that names none. */
 export const SERVER_CLIENT_ID = "server";
