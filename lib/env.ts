@@ -71,6 +71,16 @@ const schema = z.object({
     .trim()
     .optional()
     .transform((v) => (v ? v : undefined)),
+  /**
+   * Enables POST /api/realtime/emit for `Authorization: Bearer <REALTIME_EMIT_TOKEN>` (at least 16
+   * characters). Unset: that route answers 404.
+   */
+  REALTIME_EMIT_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .pipe(z.string().min(16, "REALTIME_EMIT_TOKEN must be at least 16 characters").optional()),
   /** The server pings every WebSocket this often (contract: at least every 30 s). */
   PING_INTERVAL_MS: z.coerce.number().int().min(100).max(SERVER_PING_INTERVAL_MS).default(SERVER_PING_INTERVAL_MS),
   /** A WebSocket that has not answered a ping for this long is dropped (contract: 60 s). */

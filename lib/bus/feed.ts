@@ -8,6 +8,12 @@ export type FeedSource<T extends LogEntry = Message> = {
   tail(afterId: string, listener: TailListener<T>): () => void;
   /** Resolves once the tail follows the log that `history` reads (Redis: after a reconnect was verified). */
   synced(): Promise<void>;
+  /**
+   * The most JSON one entry can take, when entries can be large (channel events): a history that
+   * could pass HISTORY_MAX_BYTES is then cut to its newest entries within it. Unset for rooms,
+   * whose 50-message histories always fit.
+   */
+  maxEntryBytes?: number;
 };
 
 type Reader<T extends LogEntry> = {
@@ -56,7 +62,7 @@ export class RoomFeed<T extends LogEntry = Message> implements Feed<T> {
     const started = startsTail ? this.startTail() : undefined;
     try {
       await this.source.synced();
-      const history = withinBudget(await this.source.history(since, limit), limit);
+      const history = withinBudget(await this.source.history(since, limit), limit, this.source.maxEntryBytes);
       started?.run(history, since);
       if (!this.readers.has(sink)) return;
       this.deliverHistory(reader, history, since);
@@ -160,10 +166,29 @@ export class RoomFeed<T extends LogEntry = Message> implements Feed<T> {
  * whole, such a backlog could pass the 1 MiB slow-consumer cut and loop the client on reconnects.
  * Only a backlog longer than a reset would be is measured, so the usual resume costs nothing.
  */
-export function withinBudget<T>(history: HistoryResult<T>, limit: number): HistoryResult<T> {
+export function withinBudget<T>(history: HistoryResult<T>, limit: number, maxEntryBytes?: number): HistoryResult<T> {
+  const fitted = resumeWithinBudget(history, limit);
+  if (!maxEntryBytes || fitted.messages.length * maxEntryBytes <= HISTORY_MAX_BYTES) return fitted;
+  // Large entries: the newest that fit; whatever is left out makes it a reset.
+  const kept = newestWithin(fitted.messages, HISTORY_MAX_BYTES);
+  return kept.length < fitted.messages.length ? { ...fitted, messages: kept, reset: true } : fitted;
+}
+
+function resumeWithinBudget<T>(history: HistoryResult<T>, limit: number): HistoryResult<T> {
   if (history.reset || history.messages.length <= limit) return history;
   if (Buffer.byteLength(JSON.stringify(history.messages)) <= HISTORY_MAX_BYTES) return history;
   return { messages: limit > 0 ? history.messages.slice(-limit) : [], reset: true };
+}
+
+function newestWithin<T>(entries: T[], budget: number): T[] {
+  let bytes = 0;
+  let from = entries.length;
+  while (from > 0) {
+    bytes += Buffer.byteLength(JSON.stringify(entries[from - 1])) + 1;
+    if (bytes > budget) break;
+    from--;
+  }
+  return entries.slice(from);
 }
 
 /** Where a reader stands after a history: its newest entry, else the log's end or `since` (unless the log reset). */

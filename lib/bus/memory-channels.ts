@@ -1,5 +1,11 @@
 import { isRoomChannel } from "../channels/names";
-import type { ChannelDraft, ChannelLog, ChannelRangeQuery, Retention } from "../channels/types";
+import {
+  type ChannelDraft,
+  type ChannelLog,
+  type ChannelRangeQuery,
+  MAX_EVENT_ENTRY_BYTES,
+  type Retention,
+} from "../channels/types";
 import { type ChannelEvent, compareIds, FlareError, IdSequence } from "../protocol";
 import { RoomFeed } from "./feed";
 import { idTime } from "./stored-message";
@@ -66,6 +72,7 @@ export class MemoryChannelLog implements ChannelLog {
           return () => c.tails.delete(listener);
         },
         synced: async () => {},
+        maxEntryBytes: MAX_EVENT_ENTRY_BYTES,
       },
       handlers,
     );

@@ -39,6 +39,9 @@ export type EventPayload<S, E extends string = EventPaths<S>> = E extends unknow
   ? { event: E; data: EventData<S, E>; channel: string; id: string; ts: number }
   : never;
 
+/** Names the SSE stream uses for its own events (lib/http): an application event may not take them. */
+const RESERVED_EVENT_NAMES = new Set(["reset", "unsubscribed", "message", "error"]);
+
 /** The leaves of a schema by event name. */
 export function flattenSchema(schema: Schema, prefix = ""): Map<string, z.ZodType> {
   const out = new Map<string, z.ZodType>();
@@ -46,6 +49,7 @@ export function flattenSchema(schema: Schema, prefix = ""): Map<string, z.ZodTyp
     const name = prefix + key;
     if (value instanceof z.ZodType) {
       if (!EVENT_NAME_PATTERN.test(name)) throw new Error(`"${name}" is not a valid event name`);
+      if (RESERVED_EVENT_NAMES.has(name)) throw new Error(`"${name}" is reserved; nest it, e.g. "app.${name}"`);
       out.set(name, value);
     } else {
       for (const [child, leaf] of flattenSchema(value, `${name}.`)) out.set(child, leaf);

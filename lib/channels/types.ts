@@ -1,5 +1,8 @@
-import type { ChannelEvent } from "../protocol";
+import { type ChannelEvent, MAX_EVENT_DATA_BYTES } from "../protocol";
 import type { Feed, FeedHandlers, HistoryResult } from "../bus/types";
+
+/** The most JSON one stored event takes: its data, plus id, channel, name and time. */
+export const MAX_EVENT_ENTRY_BYTES = MAX_EVENT_DATA_BYTES + 512;
 
 /** How long an application channel keeps its events: at least `maxLength`, for `expireAfterSecs` after its last emit. */
 export type Retention = { maxLength: number; expireAfterSecs: number };

@@ -5,11 +5,16 @@ import { invalidInput } from "../protocol/zod-issue";
 const MAX_BODY_BYTES = 16 * 1024;
 
 /**
- * Reads and validates a JSON body: 413 `too_large` past 16 KiB, 400 `bad_request` for invalid JSON
- * or fields (message text answers `empty` / `too_long` as over the WebSocket). An empty body is `{}`.
+ * Reads and validates a JSON body: 413 `too_large` past `maxBytes` (default 16 KiB), 400
+ * `bad_request` for invalid JSON or fields (message text answers `empty` / `too_long` as over the
+ * WebSocket). An empty body is `{}`.
  */
-export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
-  const raw = await readText(req, MAX_BODY_BYTES);
+export async function readBody<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<z.infer<S>> {
+  const raw = await readText(req, maxBytes);
   let value: unknown = {};
   if (raw.trim() !== "") {
     try {

@@ -15,6 +15,18 @@ export type SseOptions = {
   pingMs?: number;
 };
 
+/**
+ * One Server-Sent Event block. Each field must be a single line (JSON.stringify output is). A
+ * block with only an `id` dispatches nothing but still moves the EventSource's Last-Event-ID.
+ */
+export type SseFrame = { id?: string; event?: string; data?: string };
+
+export function sseFrame({ id, event, data }: SseFrame): string {
+  return `${id === undefined ? "" : `id: ${id}\n`}${event === undefined ? "" : `event: ${event}\n`}${
+    data === undefined ? "" : `data: ${data}\n`
+  }\n`;
+}
+
 /** One Server-Sent Event. Messages carry their id, so a reconnecting EventSource resumes after it. */
 export function sseEvent(event: ChatEvent): string {
   switch (event.type) {
@@ -145,9 +157,18 @@ export function sseStream<T>(
   });
 }
 
-/** Streams realtime events (see sseStream) as a `text/event-stream` response. */
+/** Streams a room's chat events (see sseStream) as a `text/event-stream` response. */
 export function sseResponse(events: AsyncIterator<ChatEvent>, options?: SseOptions): Response {
-  return new Response(sseStream(events, sseEvent, options), {
+  return eventStreamResponse(sseStream(events, sseEvent, options));
+}
+
+/** Streams SSE frames (see sseStream) as a `text/event-stream` response. */
+export function sseFramesResponse(frames: AsyncIterator<SseFrame>, options?: SseOptions): Response {
+  return eventStreamResponse(sseStream(frames, sseFrame, options));
+}
+
+function eventStreamResponse(body: ReadableStream<Uint8Array>): Response {
+  return new Response(body, {
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-store, no-transform",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import type { Retention } from "../../lib/channels/types";
 import type { FeedSink } from "../../lib/bus/types";
-import { type ChannelEvent, compareIds } from "../../lib/protocol";
+import { type ChannelEvent, compareIds, HISTORY_MAX_BYTES } from "../../lib/protocol";
 import { channelKey } from "../../lib/redis/keys";
 import { memorySetup, redisSetup, type BusSetup } from "../helpers/bus-setups";
 import { eventually } from "../helpers/wait";
@@ -93,6 +93,30 @@ function sharedTests(setup: () => BusSetup | undefined, skip: string | false): v
     );
     assert.equal((await s.b.channels.range(c1, { limit: 10 })).length, 1);
     assert.equal((await s.b.channels.range(c2, { limit: 10 })).length, 1);
+  });
+
+  it("a backlog of large events is cut to the newest within 256 KiB, as a reset", { skip }, async () => {
+    const s = setup();
+    assert.ok(s);
+    const channel = appChannel();
+    const big = "x".repeat(30 * 1024);
+    const first = await s.a.channels.emit([{ channel, event: "a.b", data: "first" }], RETENTION);
+    for (let i = 0; i < 20; i++) await s.a.channels.emit([{ channel, event: "a.b", data: `${i}${big}` }], RETENTION);
+    for (const [since, limit] of [
+      [undefined, 20],
+      [first[0]!.id, 20],
+    ] as const) {
+      const f = follower();
+      const feed = s.b.channels.feed(channel, { event: () => {}, reset: () => {} });
+      await feed.open(f, { since, limit });
+      const [backlog] = f.backlog;
+      assert.ok(backlog);
+      assert.equal(backlog.reset, true);
+      assert.ok(backlog.events.length > 0 && backlog.events.length < 20, `${backlog.events.length} kept`);
+      assert.ok(Buffer.byteLength(JSON.stringify(backlog.events)) <= HISTORY_MAX_BYTES);
+      assert.equal(String(backlog.events.at(-1)?.data).slice(0, 2), "19", "the newest are kept");
+      feed.close(f);
+    }
   });
 
   it("a room channel is written only while its room exists, and goes with it", { skip }, async () => {

@@ -1,5 +1,11 @@
 import { isRoomChannel } from "../../channels/names";
-import type { ChannelDraft, ChannelLog, ChannelRangeQuery, Retention } from "../../channels/types";
+import {
+  type ChannelDraft,
+  type ChannelLog,
+  type ChannelRangeQuery,
+  MAX_EVENT_ENTRY_BYTES,
+  type Retention,
+} from "../../channels/types";
 import { type ChannelEvent, FlareError, isMessageId } from "../../protocol";
 import type { Commands } from "../../redis/commands";
 import { allRoomKeys, channelKey } from "../../redis/keys";
@@ -75,6 +81,7 @@ export class RedisChannelLog implements ChannelLog {
         synced: async () => {
           if (this.cmd.client.status === "ready") await this.reader.synced(log.key, this.syncWaitMs);
         },
+        maxEntryBytes: MAX_EVENT_ENTRY_BYTES,
       },
       handlers,
     );
