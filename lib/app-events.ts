@@ -14,6 +14,8 @@ export const appEvents = {
         text: z.string().trim().min(1, "text cannot be empty").max(280, "text can be at most 280 characters"),
         by: z.string().trim().min(1).max(40).optional(),
       }),
+      /** Takes a posted announcement (by its event id) off every lobby, e.g. one sent by mistake. */
+      retracted: z.object({ id: z.string().regex(/^\d{1,15}-\d{1,19}$/, "id must be an announcement's event id") }),
     },
   },
   history: { maxLength: 1000, expireAfterSecs: 24 * 60 * 60 },
@@ -26,7 +28,7 @@ export const appEvents = {
         return new Response("Only its user may follow this channel.", { status: 403 });
     }
   },
-} satisfies RealtimeOptions<{ announcement: { posted: z.ZodType } }>;
+} satisfies RealtimeOptions<{ announcement: { posted: z.ZodType; retracted: z.ZodType } }>;
 
 /** The channel the lobby shows announcements from. */
 export const ANNOUNCEMENTS = "announcements";

@@ -12,17 +12,23 @@ export const SHOWN_ANNOUNCEMENTS = 3;
 
 export type Announcement = { id: string; text: string; by: string | undefined; ts: number };
 
-/** The newest announcements, newest first: the last few on arrival, then each one live. */
+/** The newest announcements, newest first: the last few on arrival, then each one live; retracted ones go. */
 export function useAnnouncements(): { announcements: Announcement[]; status: RealtimeStatus; error: string | null } {
   const [announcements, setAnnouncements] = useState<Announcement[]>([]);
   const { status, errors } = useRealtime({
     channels: [CHANNEL],
-    events: ["announcement.posted"],
-    history: SHOWN_ANNOUNCEMENTS,
-    onData: ({ id, ts, data }) =>
-      setAnnouncements((prev) =>
-        [{ id, ts, text: data.text, by: data.by }, ...prev.filter((a) => a.id !== id)].slice(0, SHOWN_ANNOUNCEMENTS),
-      ),
+    events: ["announcement.posted", "announcement.retracted"],
+    // Room for retractions among the replayed events.
+    history: SHOWN_ANNOUNCEMENTS * 2,
+    onData: (e) =>
+      setAnnouncements((prev) => {
+        if (e.event === "announcement.retracted") return prev.filter((a) => a.id !== e.data.id);
+        const { id, ts, data } = e;
+        return [{ id, ts, text: data.text, by: data.by }, ...prev.filter((a) => a.id !== id)].slice(
+          0,
+          SHOWN_ANNOUNCEMENTS,
+        );
+      }),
   });
   return { announcements, status, error: errors[0]?.message ?? null };
 }

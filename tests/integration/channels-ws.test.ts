@@ -208,10 +208,9 @@ forEachTopology(
       await Promise.all([reference, ...late.map((l) => l.c)].map((c) => c.close()));
     });
 
-    it(
-      "since resumes on another instance after a kill -9 of the one the client was on",
-      { skip: !multi && "one instance: nothing to resume on" },
-      async () => {
+    // Each deployment shape gets the resume case it has: another instance (Redis), or a restart (memory).
+    if (multi)
+      it("since resumes on another instance after a kill -9 of the one the client was on", async () => {
         const ch = channelName("resume");
         const victim = await t.addInstance();
         const c = await TestClient.connect(victim.wsUrl);
@@ -235,29 +234,57 @@ forEachTopology(
         const ids = idsOf(delivered(back, ch));
         assert.deepEqual(ids, idsOf([...missed, ...later]), "nothing missed, nothing twice");
         await back.close();
-      },
-    );
+      });
+
+    if (!multi)
+      it("a since the channel no longer holds (memory restarted empty) is answered reset:true, never skipped silently", async () => {
+        const ch = channelName("gone");
+        const victim = await t.addInstance();
+        const c = await TestClient.connect(victim.wsUrl);
+        await subscribe(c, { channel: ch });
+        const seen = await emitSeries(() => victim.url, ch, 2, "seen");
+        await eventually(() => liveEvents(c, ch).length >= 2, 5000, "2 live events");
+        const last = seen.at(-1)!.id;
+        await victim.kill();
+        t.instances.splice(t.instances.indexOf(victim), 1);
+        await within(c.closed, 5000, "the socket to drop");
+
+        const fresh = await t.addInstance();
+        const after = await announceTo(fresh.url, ch, "after the restart");
+        const back = await TestClient.connect(fresh.wsUrl);
+        const backlog = await subscribe(back, { channel: ch, since: last, history: 10 });
+        assert.deepEqual(backlog, { type: "events", channel: ch, events: [after], reset: true });
+        await back.close();
+        // Later tests expect the suite's one memory instance only.
+        await fresh.stop();
+        t.instances.splice(t.instances.indexOf(fresh), 1);
+      });
 
     it("events filters the backlog and the live events by name", async () => {
       const ch = channelName("filter");
+      const retract = (base: string, id: string) =>
+        emit(base, { channel: ch, event: "announcement.retracted", data: { id } });
       const before = await emitSeries(t.http, ch, 2, "before");
+      const retractedBefore = await retract(t.http(0), before[0]!.id);
       const wanted = await TestClient.connect(t.ws(0));
       const other = await TestClient.connect(t.ws(1));
       const backlog = await subscribe(wanted, { channel: ch, events: ["announcement.posted"], history: 10 });
       assert.deepEqual(backlog.events, before);
-      // A filter naming only an event this channel never carries: nothing of it in the backlog or live.
-      const none = await subscribe(other, { channel: ch, events: ["announcement.none"], history: 10 });
-      assert.deepEqual(none.events, []);
+      const retractions = await subscribe(other, { channel: ch, events: ["announcement.retracted"], history: 10 });
+      assert.deepEqual(retractions.events, [retractedBefore]);
       const live = await emitSeries(t.http, ch, 3, "live", 1);
+      const retractedLive = await retract(t.http(1), live[0]!.id);
       await eventually(() => liveEvents(wanted, ch).length >= 3, 5000, "the filtered-in events");
+      await eventually(() => liveEvents(other, ch).length >= 1, 5000, "the live retraction");
       // Fan-out on an instance reaches all its followers at once; the other follower is on the next instance.
       const watcher = await TestClient.connect(t.ws(1));
-      await subscribe(watcher, { channel: ch, since: live.at(-1)!.id });
+      await subscribe(watcher, { channel: ch, since: retractedLive.id });
       const marker = await announceTo(t.http(1), ch, "marker");
       await watcher.waitFor((f) => f.type === "event" && f.id === marker.id);
       await other.sync();
+      await wanted.sync();
       assert.deepEqual(idsOf(liveEvents(wanted, ch)), idsOf([...live, marker]));
-      assert.deepEqual(liveEvents(other, ch), [], "filtered out");
+      assert.deepEqual(liveEvents(other, ch), [retractedLive], "only the retraction");
       await Promise.all([wanted.close(), other.close(), watcher.close()]);
     });
 

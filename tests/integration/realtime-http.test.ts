@@ -223,7 +223,7 @@ forEachTopology(
     it("events= keeps only the named events, in the backlog and live", async () => {
       const ch = name("filtered");
       await emitOk(t.http(0), ch, "old");
-      const none = await SseReader.open(stream(t.http(1), `channels=${ch}&events=announcement.other&history=5`));
+      const none = await SseReader.open(stream(t.http(1), `channels=${ch}&events=announcement.retracted&history=5`));
       const some = await SseReader.open(stream(t.http(1), `channels=${ch}&events=${EVENT}&history=5`));
       await emitOk(t.http(0), ch, "new");
       await some.until((s) => s.texts().length === 2, "both events");
@@ -410,32 +410,33 @@ forEachTopology(
       assert.equal(tooMany.body.error.code, "too_many_channels");
     });
 
-    it("resumes without gaps on another instance after the serving one is killed", async (ctx) => {
-      if (!t.redis) return ctx.skip("one instance in memory");
-      const ch = name("crash");
-      const quiet = name("quiet");
-      await emitOk(t.http(0), ch, "c0");
-      const victim = t.instances[1]!;
-      const sse = await SseReader.open(stream(victim.url, `channels=${ch},${quiet}&history=1`));
-      await sse.until((s) => s.texts().length === 1, "the backlog");
-      await emitOk(t.http(0), ch, "c1");
-      await sse.until((s) => s.texts().length === 2, "a live event");
-      await victim.kill();
-      await sse.until((s) => s.ended, "the cut");
-      for (const text of ["c2", "c3"]) await emitOk(t.http(0), ch, text);
-      await emitOk(t.http(0), quiet, "q1");
-      const replacement = await t.addInstance();
-      t.instances.splice(t.instances.indexOf(victim), 1);
-      const resumed = await SseReader.open(stream(replacement.url, `channels=${ch},${quiet}&history=1`), {
-        "last-event-id": sse.lastEventId,
+    // Another instance to resume on exists only with Redis.
+    if (t.name.startsWith("redis"))
+      it("resumes without gaps on another instance after the serving one is killed", async () => {
+        const ch = name("crash");
+        const quiet = name("quiet");
+        await emitOk(t.http(0), ch, "c0");
+        const victim = t.instances[1]!;
+        const sse = await SseReader.open(stream(victim.url, `channels=${ch},${quiet}&history=1`));
+        await sse.until((s) => s.texts().length === 1, "the backlog");
+        await emitOk(t.http(0), ch, "c1");
+        await sse.until((s) => s.texts().length === 2, "a live event");
+        await victim.kill();
+        await sse.until((s) => s.ended, "the cut");
+        for (const text of ["c2", "c3"]) await emitOk(t.http(0), ch, text);
+        await emitOk(t.http(0), quiet, "q1");
+        const replacement = await t.addInstance();
+        t.instances.splice(t.instances.indexOf(victim), 1);
+        const resumed = await SseReader.open(stream(replacement.url, `channels=${ch},${quiet}&history=1`), {
+          "last-event-id": sse.lastEventId,
+        });
+        await resumed.until((s) => s.texts().length === 3, "what the crash cut off");
+        assert.deepEqual(resumed.texts(ch), ["c2", "c3"]);
+        assert.deepEqual(resumed.texts(quiet), ["q1"]);
+        await sleep(200);
+        assert.equal(resumed.texts().length, 3);
+        resumed.close();
       });
-      await resumed.until((s) => s.texts().length === 3, "what the crash cut off");
-      assert.deepEqual(resumed.texts(ch), ["c2", "c3"]);
-      assert.deepEqual(resumed.texts(quiet), ["q1"]);
-      await sleep(200);
-      assert.equal(resumed.texts().length, 3);
-      resumed.close();
-    });
   },
   { env: { REALTIME_EMIT_TOKEN: TOKEN } },
 );
