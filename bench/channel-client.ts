@@ -1,7 +1,7 @@
 import WebSocket from "ws";
 import { z } from "zod";
 import { parseServerFrame, type ServerFrame } from "../lib/protocol";
-import type { Arrival } from "./client";
+import { type Arrival, closeSocket } from "./client";
 import { now } from "./time";
 
 export type SubscribeSpec = { url: string; channel: string; cookie?: string; timeoutMs?: number };
@@ -57,12 +57,7 @@ export class ChannelSubscriber {
   }
 
   close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.ws.once("close", () => resolve());
-      if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000);
-      else this.ws.terminate();
-    });
+    return closeSocket(this.ws);
   }
 
   private onData(text: string): void {

@@ -70,12 +70,7 @@ export class BenchClient {
   }
 
   close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.ws.once("close", () => resolve());
-      if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000);
-      else this.ws.terminate();
-    });
+    return closeSocket(this.ws);
   }
 
   private onData(text: string): void {
@@ -113,4 +108,14 @@ export class BenchClient {
         return;
     }
   }
+}
+
+/** Closes a socket (a normal close once open, else a terminate) and resolves when it is closed. */
+export function closeSocket(ws: WebSocket): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    ws.once("close", () => resolve());
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+    else ws.terminate();
+  });
 }

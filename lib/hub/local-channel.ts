@@ -1,6 +1,7 @@
 import type { Bus, Feed, FeedSink } from "../bus/types";
 import { type ChannelEvent, type DestroyReason, eventFrameJson, type ServerFrameOf } from "../protocol";
 import { metrics } from "../observability/metrics";
+import { ExpiryTimer } from "./expiry";
 
 /** What a channel sends its followers: the backlog, each event, and its end. */
 export type ChannelNotice = ServerFrameOf<"events" | "event" | "unsubscribed">;
@@ -27,7 +28,7 @@ export type LocalChannelHooks = { empty(channel: LocalChannel): void };
 export class LocalChannel {
   private readonly follows = new Map<ChannelFollower, FeedSink<ChannelEvent>>();
   private readonly feed: Feed<ChannelEvent>;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly expiry = new ExpiryTimer(() => this.end("expired"));
 
   constructor(
     readonly name: string,
@@ -64,16 +65,13 @@ export class LocalChannel {
     this.follows.delete(follower);
     this.feed.close(sink);
     if (this.follows.size > 0) return;
-    clearTimeout(this.expiryTimer);
-    this.expiryTimer = undefined;
+    this.expiry.clear();
     this.hooks.empty(this);
   }
 
   /** A room channel ends at its room's expiry on every instance that holds it. */
   expireAt(expiresAt: number): void {
-    if (this.expiryTimer) return;
-    this.expiryTimer = setTimeout(() => this.end("expired"), Math.max(0, expiresAt - Date.now()));
-    this.expiryTimer.unref();
+    this.expiry.at(expiresAt);
   }
 
   /** The room behind this channel ended: every follower gets `unsubscribed` with the reason. */

@@ -2,6 +2,7 @@ import type { Bus, Feed, RoomEvent } from "../bus/types";
 import { CLOSE_CODES, type DestroyReason, type ServerFrame } from "../protocol";
 import type { RoomMember } from "./member";
 import { log } from "../observability/log";
+import { ExpiryTimer } from "./expiry";
 
 export type LocalRoomHooks = {
   /** The last member left: the hub forgets the room. */
@@ -20,7 +21,7 @@ export type AdmitOptions = { since?: string | undefined; limit?: number | undefi
 export class LocalRoom {
   readonly members = new Set<RoomMember>();
   private readonly feed: Feed;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly expiry = new ExpiryTimer(() => this.end("expired"));
   private presenceTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -72,17 +73,14 @@ export class LocalRoom {
     this.feed.close(member);
     if (this.members.size > 0) return;
     clearTimeout(this.presenceTimer);
-    clearTimeout(this.expiryTimer);
     this.presenceTimer = undefined;
-    this.expiryTimer = undefined;
+    this.expiry.clear();
     this.hooks.empty(this);
   }
 
   /** A private room ends itself at its expiry on every instance that holds it. */
   expireAt(expiresAt: number): void {
-    if (this.expiryTimer) return;
-    this.expiryTimer = setTimeout(() => this.end("expired"), Math.max(0, expiresAt - Date.now()));
-    this.expiryTimer.unref();
+    this.expiry.at(expiresAt);
   }
 
   hasClient(clientId: string): boolean {
