@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import { ChannelClient, type ChannelError } from "../../../lib/client/realtime/channel-client";
 import { SocketTransport } from "../../../lib/client/realtime/socket-transport";
 import type { ChannelEvent } from "../../../lib/protocol";
-import { FakeSocket } from "./realtime-fake-socket";
+import { FakeSocket } from "./fake-socket";
 
 /**
  * The channel client's own logic (ordering, dedupe, one request at a time, resume with `since`)

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import { ChannelClient } from "../../../lib/client/realtime/channel-client";
 import { SocketTransport } from "../../../lib/client/realtime/socket-transport";
 import { RoomClient } from "../../../lib/client/room-client";
-import { FakeSocket } from "./realtime-fake-socket";
+import { FakeSocket } from "./fake-socket";
 
 /** Channels riding the room's socket: one WebSocket per tab. */
 

@@ -7,42 +7,11 @@ import { mergeMessages, replaceMessages } from "../../../lib/client/messages";
 import { ADJECTIVES, ANIMALS, randomName } from "../../../lib/client/names";
 import { RoomClient } from "../../../lib/client/room-client";
 import type { Message } from "../../../lib/protocol";
+import { FakeSocket as SharedFakeSocket } from "./fake-socket";
 import { msg } from "./fixtures";
 
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: Record<string, unknown>[] = [];
-  closed: { code?: number; reason?: string } | undefined;
-  onopen: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close(code?: number, reason?: string) {
-    this.closed = { code, reason };
-    this.readyState = 3;
-  }
-  // server side
-  open() {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  frame(f: object) {
-    this.onmessage?.({ data: JSON.stringify(f) });
-  }
-  serverClose(code: number) {
-    this.readyState = 3;
-    this.onclose?.({ code, reason: "" });
-  }
-  of(type: string) {
-    return this.sent.filter((f) => f.type === type);
-  }
+/** The shared fake, plus the room's own handshake. */
+class FakeSocket extends SharedFakeSocket {
   /** Open, accept the join, send history. */
   accept(messages: Message[] = [], reset = true, expiresAt: number | null = null) {
     this.open();
@@ -80,10 +49,14 @@ function makeClient(extra: Partial<ConstructorParameters<typeof RoomClient>[0]> 
   c.start();
   return c;
 }
-const last = () => FakeSocket.all.at(-1)!;
+const last = (): FakeSocket => {
+  const socket = SharedFakeSocket.all.at(-1);
+  if (!(socket instanceof FakeSocket)) throw new Error("no room socket opened");
+  return socket;
+};
 
 beforeEach(() => {
-  FakeSocket.all = [];
+  SharedFakeSocket.all = [];
   mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
 });
 afterEach(() => mock.timers.reset());
@@ -209,7 +182,7 @@ describe("RoomClient", () => {
       assert.equal(s.state, "ended");
       assert.equal(s.state === "ended" && s.reason, reason);
       tick(120_000);
-      assert.equal(FakeSocket.all.length, 1);
+      assert.equal(SharedFakeSocket.all.length, 1);
       assert.equal(c.send("hello").ok, false);
       c.stop();
     });
@@ -221,7 +194,7 @@ describe("RoomClient", () => {
     last().serverClose(4002);
     assert.equal(c.getSnapshot().status.state, "reconnecting");
     tick(1000);
-    assert.equal(FakeSocket.all.length, 2);
+    assert.equal(SharedFakeSocket.all.length, 2);
     last().accept();
     assert.equal(last().of("join").length, 1);
     assert.equal(c.getSnapshot().status.state, "connected");
@@ -236,7 +209,7 @@ describe("RoomClient", () => {
     const s = c.getSnapshot().status;
     assert.ok(s.state === "ended" && s.reason === "destroyed");
     tick(60_000);
-    assert.equal(FakeSocket.all.length, 1);
+    assert.equal(SharedFakeSocket.all.length, 1);
     c.stop();
   });
 
@@ -339,7 +312,7 @@ describe("RoomClient", () => {
     assert.ok(ws.closed, "the silent socket is closed");
     assert.equal(c.getSnapshot().status.state, "reconnecting");
     tick(1000);
-    assert.equal(FakeSocket.all.length, 2);
+    assert.equal(SharedFakeSocket.all.length, 2);
     c.stop();
   });
 
@@ -383,8 +356,8 @@ describe("RoomClient", () => {
     last().accept([msg("5-0")]);
     c.setName("New Name");
     const ws = last();
-    assert.equal(FakeSocket.all.length, 2);
-    assert.ok(FakeSocket.all[0]!.closed);
+    assert.equal(SharedFakeSocket.all.length, 2);
+    assert.ok(SharedFakeSocket.all[0]!.closed);
     ws.open();
     assert.deepEqual(ws.sent[0], {
       type: "join",
@@ -407,7 +380,7 @@ describe("RoomClient", () => {
     const r = c.send("while stopped");
     assert.ok(r.ok);
     tick(120_000);
-    assert.equal(FakeSocket.all.length, 1, "nothing reconnects while stopped");
+    assert.equal(SharedFakeSocket.all.length, 1, "nothing reconnects while stopped");
     assert.equal(ws.of("ping").length, 0);
     c.start();
     const ws2 = last();
@@ -434,7 +407,7 @@ describe("RoomClient", () => {
     last().serverClose(4010);
     c.stop();
     c.start();
-    assert.equal(FakeSocket.all.length, 1);
+    assert.equal(SharedFakeSocket.all.length, 1);
     assert.equal(c.getSnapshot().status.state, "ended");
     c.stop();
   });
@@ -483,7 +456,7 @@ describe("RoomClient identity (clientToken, client_taken)", () => {
     const ws = last();
     ws.open();
     ws.frame({ type: "error", code: "client_taken", message: "taken" });
-    assert.equal(FakeSocket.all.length, 1, "no new socket: the server keeps the connection open");
+    assert.equal(SharedFakeSocket.all.length, 1, "no new socket: the server keeps the connection open");
     assert.deepEqual(ws.sent[1], { type: "join", room: "lobby", clientId: "fresh", name: "Me" });
     assert.equal(c.clientId, "fresh");
     assert.equal(c.getSnapshot().clientId, "fresh");
