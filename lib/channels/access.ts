@@ -66,16 +66,22 @@ export function requireChannelName(channel: string): void {
 
 /**
  * What the middleware sees of an upgrade request, kept for the socket's life: its URL and the
- * headers a middleware decides on (cookies, authorization, origin), not the whole request.
+ * headers a middleware decides on (cookies, authorization, origin), not the whole request. The
+ * strings are copied: a header value can be a slice of the request's whole header block, which a
+ * long-lived socket would otherwise keep alive.
  */
 export function requestSnapshot(req: Request): () => Request {
-  const url = req.url;
+  const url = detached(req.url);
   const headers: [string, string][] = [];
   for (const name of ["cookie", "authorization", "origin"]) {
     const value = req.headers.get(name);
-    if (value !== null) headers.push([name, value]);
+    if (value !== null) headers.push([name, detached(value)]);
   }
   return () => new Request(url, { headers });
+}
+
+function detached(value: string): string {
+  return Buffer.from(value, "utf8").toString("utf8");
 }
 
 async function refusalMessage(response: Response): Promise<string> {

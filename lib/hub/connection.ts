@@ -78,6 +78,11 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
     this.admittedElsewhere = true;
   }
 
+  /** Whether it ever subscribed (reading `channels` would create its set). */
+  get followsChannels(): boolean {
+    return this.followed !== undefined;
+  }
+
   get channels(): Set<string> {
     return (this.followed ??= new Set());
   }

@@ -59,6 +59,7 @@ export class SubscriptionFrames {
 
   /** The connection closed: it follows nothing any more. */
   drop(conn: Connection): void {
+    if (!conn.followsChannels) return;
     for (const channel of conn.channels) this.channels.unfollow(channel, conn);
     conn.channels.clear();
   }
