@@ -1,7 +1,7 @@
 import WebSocket from "ws";
 import { z } from "zod";
 import { parseServerFrame, type ServerFrame } from "../lib/protocol";
-import { type Arrival, closeSocket } from "./client";
+import { type Arrival, closeSocket, handshake } from "./client";
 import { now } from "./time";
 
 export type SubscribeSpec = { url: string; channel: string; cookie?: string; timeoutMs?: number };
@@ -31,24 +31,13 @@ export class ChannelSubscriber {
   static subscribe(spec: SubscribeSpec): Promise<ChannelSubscriber> {
     const ws = new WebSocket(spec.url, spec.cookie ? { headers: { cookie: spec.cookie } } : {});
     const client = new ChannelSubscriber(ws, spec.channel);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        ws.terminate();
-        reject(new Error(`subscribe to ${spec.channel} timed out`));
-      }, spec.timeoutMs ?? 15_000);
-      const fail = (e: Error) => {
-        clearTimeout(timer);
-        reject(e);
-      };
-      ws.once("error", fail);
-      ws.once("unexpected-response", (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
-      ws.once("close", (code) => fail(new Error(`closed with ${code} before the backlog`)));
-      client.onBacklog = () => {
-        clearTimeout(timer);
-        resolve(client);
-      };
-      ws.once("open", () => ws.send(JSON.stringify({ type: "subscribe", channel: spec.channel, history: 0 })));
-    });
+    return handshake(ws, {
+      what: `subscribe to ${spec.channel}`,
+      until: "the backlog",
+      timeoutMs: spec.timeoutMs,
+      first: { type: "subscribe", channel: spec.channel, history: 0 },
+      ready: (done) => (client.onBacklog = done),
+    }).then(() => client);
   }
 
   /** Live events whose tag starts with `prefix`, in arrival order. */

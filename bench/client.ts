@@ -35,26 +35,13 @@ export class BenchClient {
   static join(spec: JoinSpec, light = false): Promise<BenchClient> {
     const ws = new WebSocket(spec.url, spec.cookie ? { headers: { cookie: spec.cookie } } : {});
     const client = new BenchClient(ws, light);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        ws.terminate();
-        reject(new Error(`join of ${spec.clientId} timed out`));
-      }, spec.timeoutMs ?? 15_000);
-      const fail = (e: Error) => {
-        clearTimeout(timer);
-        reject(e);
-      };
-      ws.once("error", fail);
-      ws.once("unexpected-response", (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
-      ws.once("close", (code) => fail(new Error(`closed with ${code} before history`)));
-      client.onHistory = () => {
-        clearTimeout(timer);
-        resolve(client);
-      };
-      ws.once("open", () =>
-        ws.send(JSON.stringify({ type: "join", room: spec.room, clientId: spec.clientId, name: spec.clientId })),
-      );
-    });
+    return handshake(ws, {
+      what: `join of ${spec.clientId}`,
+      until: "history",
+      timeoutMs: spec.timeoutMs,
+      first: { type: "join", room: spec.room, clientId: spec.clientId, name: spec.clientId },
+      ready: (done) => (client.onHistory = done),
+    }).then(() => client);
   }
 
   /** Sends a chat message; returns the send timestamp. */
@@ -117,5 +104,39 @@ export function closeSocket(ws: WebSocket): Promise<void> {
     ws.once("close", () => resolve());
     if (ws.readyState === WebSocket.OPEN) ws.close(1000);
     else ws.terminate();
+  });
+}
+
+/**
+ * Opens `ws`, sends `first` once open, and resolves when `ready` fires (the awaited frame arrived);
+ * rejects on an error, a refused upgrade, a close before it, or after `timeoutMs` (default 15 s).
+ */
+export function handshake(
+  ws: WebSocket,
+  opts: {
+    what: string;
+    until: string;
+    timeoutMs?: number | undefined;
+    first: object;
+    ready: (done: () => void) => void;
+  },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`${opts.what} timed out`));
+    }, opts.timeoutMs ?? 15_000);
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    };
+    ws.once("error", fail);
+    ws.once("unexpected-response", (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
+    ws.once("close", (code) => fail(new Error(`closed with ${code} before ${opts.until}`)));
+    opts.ready(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ws.once("open", () => ws.send(JSON.stringify(opts.first)));
   });
 }

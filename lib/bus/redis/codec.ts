@@ -58,12 +58,17 @@ export function decodeMessage(room: string, id: unknown, fields: unknown): Messa
 
 /** A list of raw stream entries ([id, fields]) as Messages, skipping anything undecodable. */
 export function decodeMessages(room: string, entries: unknown): Message[] {
+  return decodeEntries(entries, (id, fields) => decodeMessage(room, id, fields));
+}
+
+/** Raw stream entries through `decode`, skipping what is not an entry or does not decode. */
+function decodeEntries<T>(entries: unknown, decode: (id: unknown, fields: unknown) => T | undefined): T[] {
   if (!Array.isArray(entries)) return [];
-  const out: Message[] = [];
+  const out: T[] = [];
   for (const entry of entries) {
     if (!Array.isArray(entry)) continue;
-    const m = decodeMessage(room, entry[0], entry[1]);
-    if (m) out.push(m);
+    const value = decode(entry[0], entry[1]);
+    if (value !== undefined) out.push(value);
   }
   return out;
 }
@@ -117,12 +122,5 @@ export function decodeChannelEvent(channel: string, id: unknown, fields: unknown
 }
 
 export function decodeChannelEvents(channel: string, entries: unknown): ChannelEvent[] {
-  if (!Array.isArray(entries)) return [];
-  const out: ChannelEvent[] = [];
-  for (const entry of entries) {
-    if (!Array.isArray(entry)) continue;
-    const e = decodeChannelEvent(channel, entry[0], entry[1]);
-    if (e) out.push(e);
-  }
-  return out;
+  return decodeEntries(entries, (id, fields) => decodeChannelEvent(channel, id, fields));
 }
