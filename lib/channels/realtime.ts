@@ -11,7 +11,7 @@ export type SubscribeArgs<S extends Schema, E extends EventPaths<S>> = {
   /** Only these events (default: all of the schema's). */
   events?: readonly E[];
   onData: (event: EventPayload<S, E>) => void;
-  /** The channel's log restarted or `after` is gone: what you held may have gaps; `history` follows. */
+  /** The channel's log restarted or `after` is gone: what you held may have a gap; the newest 100 follow. */
   onReset?: () => void;
   /** The room behind a room channel ended: no more events will come. */
   onEnd?: (reason: "expired" | "destroyed") => void;
@@ -107,7 +107,8 @@ class ServerChannel<S extends Schema> implements RealtimeChannel<S> {
       [
         {
           channel: this.name,
-          ...(args.after !== undefined ? { since: args.after } : { history }),
+          // A lost `after` is a reset with the newest 100, as `history: true` would give.
+          ...(args.after !== undefined ? { since: args.after, history: 100 } : { history }),
           ...(args.events ? { events: args.events } : {}),
         },
       ],

@@ -63,6 +63,23 @@ describe("Realtime (server API, in memory)", () => {
     stop2();
   });
 
+  it("after: an id the channel no longer holds is reported with onReset, then the newest events follow", async () => {
+    const channel = realtime.channel(fresh());
+    await channel.emit("alert", "kept");
+    const got: unknown[] = [];
+    let resets = 0;
+    const stop = await channel.subscribe({
+      after: "1-0",
+      onReset: () => resets++,
+      onData: (e) => got.push(e.data),
+    });
+    await channel.emit("alert", "live");
+    await eventually(() => got.includes("live"), 2000, "the live event");
+    assert.equal(resets, 1, "the gap is reported, not skipped silently");
+    assert.deepEqual(got, ["kept", "live"], "the newest events follow the reset");
+    stop();
+  });
+
   it("emitMany stores one event per channel; the default channel serves realtime.emit", async () => {
     const [a, b] = [fresh(), fresh()];
     const stored = await realtime.emitMany([a, b], "alert", "both");
