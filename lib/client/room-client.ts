@@ -1,7 +1,7 @@
 import { nanoid } from "nanoid";
 import { checkText, defaultMessage, TYPING_THROTTLE_MS, type ServerFrame } from "../protocol";
 import type { ConnectionEvents, SocketLike } from "./connection";
-import type { ChannelTransport, ChannelTransportEvents } from "./realtime/transport";
+import { RoomChannelHost } from "./realtime/room-host";
 import { FallbackConnection } from "./fallback";
 import { newClientId } from "./identity";
 import { addEntry, dueEntries, findEntry, markWritten, nextRetryAt, removeEntry, resend } from "./outbox";
@@ -65,9 +65,8 @@ export class RoomClient {
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private snapshot: RoomSnapshot;
   private readonly listeners = new Set<() => void>();
-  /** The ChannelClient riding this room's socket, if any, and the socket it last subscribed on. */
-  private channelGuest: ChannelTransportEvents | null = null;
-  private guestGeneration = -1;
+  /** Lets a ChannelClient ride this room's socket (lib/client/realtime/room-host.ts). */
+  readonly channelHost: RoomChannelHost;
 
   constructor(options: RoomClientOptions) {
     this.room = options.room;
@@ -96,14 +95,13 @@ export class RoomClient {
         joinFrame: () => this.joinFrame(),
         frame: (frame) => this.onFrame(frame),
         status: (status) => {
-          this.channelGuest?.status(
-            status.state === "connecting" && this.guestGeneration < 0 ? "connecting" : "reconnecting",
-          );
+          this.channelHost.roomStatus(status.state === "connecting");
           this.set(disconnected(this.snapshot, status));
         },
         ended: (reason) => this.end(ended(this.snapshot, reason)),
       },
     );
+    this.channelHost = new RoomChannelHost(this.session);
   }
 
   /** In a browser: SSE + POST for when its WebSocket cannot get through (see session.ts). */
@@ -239,43 +237,10 @@ export class RoomClient {
     if (this.session.isJoined && this.typingThrottle.take(this.now())) this.session.send({ type: "typing" });
   };
 
-  // ---- channels on this socket ----
-
-  /**
-   * Lets a ChannelClient follow channels over this room's WebSocket (one socket per tab): it
-   * subscribes on each socket once that socket joined the room, and gets the channel frames. Over
-   * the SSE fallback there is no socket to share: it waits, "reconnecting", for the next WebSocket.
-   */
-  readonly channelHost: ChannelTransport = {
-    start: (events) => {
-      this.channelGuest = events;
-      this.guestGeneration = -1;
-      events.status("connecting");
-      this.openGuest();
-    },
-    send: (frame) => this.session.isJoined && this.session.transport === "websocket" && this.session.send(frame),
-    stop: () => {
-      this.channelGuest = null;
-    },
-  };
-
-  private openGuest(): void {
-    const guest = this.channelGuest;
-    const generation = this.session.currentGeneration;
-    if (!guest || !this.session.isJoined || this.session.transport !== "websocket") return;
-    if (generation === this.guestGeneration) return;
-    this.guestGeneration = generation;
-    guest.status("connected");
-    guest.open();
-  }
-
   // ---- frames ----
 
   private onFrame(frame: ServerFrame): void {
-    if (isChannelFrame(frame)) {
-      this.channelGuest?.frame(frame);
-      return;
-    }
+    if (this.channelHost.take(frame)) return;
     const next = applyFrame(this.snapshot, frame, {
       now: this.now(),
       random: this.random,
@@ -285,7 +250,7 @@ export class RoomClient {
     if (frame.type === "joined") this.adoptToken(frame.clientToken);
     const viaFallback = frame.type === "joined" && this.session.transport === "fallback";
     this.set(viaFallback ? { ...next, status: { state: "connected", via: "fallback" } } : next);
-    if (frame.type === "joined") this.openGuest();
+    if (frame.type === "joined") this.channelHost.joined();
     if (frame.type === "history") this.flushOutbox();
     if (frame.type === "error" && frame.code === "client_taken") this.takeNewClientId(frame.nonce);
     else if (frame.type === "error") this.scheduleRetry();
@@ -294,7 +259,7 @@ export class RoomClient {
 
   private end(next: RoomSnapshot): void {
     this.session.end();
-    this.channelGuest?.status("disconnected");
+    this.channelHost.ended();
     clearTimeout(this.retryTimer);
     clearTimeout(this.typingTimer);
     this.set(next);
@@ -331,20 +296,5 @@ export class RoomClient {
       },
       Math.max(0, next - this.now()) + 5,
     );
-  }
-}
-
-/** Frames of the channel subscriptions sharing this socket, which the room state does not read. */
-function isChannelFrame(frame: ServerFrame): boolean {
-  switch (frame.type) {
-    case "subscribed":
-    case "events":
-    case "event":
-    case "unsubscribed":
-      return true;
-    case "error":
-      return frame.channel !== undefined;
-    default:
-      return false;
   }
 }

@@ -15,7 +15,7 @@ export type ChannelTransportEvents = {
 
 /**
  * The socket a ChannelClient speaks over: its own WebSocket (socket-transport.ts), or the socket of
- * the room the page is in (room-transport.ts). Each open() is a fresh socket the client subscribes
+ * the room the page is in (room-host.ts). Each open() is a fresh socket the client subscribes
  * everything on again, from the id of the newest event it delivered.
  */
 export interface ChannelTransport {
