@@ -6,7 +6,7 @@ import { timeCommands } from "../observability/redis-timing";
 /**
  * Redis connections. One shared command client per process (server.ts and the Next bundle load
  * separate copies of this module, so it lives on globalThis), plus one duplicated connection per
- * bus for the blocking stream reader.
+ * bus for the stream reader's subscriptions.
  *
  * The command client fails fast and never hangs: no offline queue, no resending of commands that
  * were in flight when the connection dropped, a 2 s command timeout. A caller gets an error within
@@ -43,21 +43,20 @@ export function createCommandClient(url: string, connectionName = "flare"): Redi
 }
 
 /**
- * The blocking reader's connection: commands issued while it reconnects wait for it (offline queue
- * on, no retry limit, no command timeout). Commands in flight at a disconnect are NOT resent: a
- * resent XREAD would block the new connection with stale cursors before the reader could re-check
- * them; the reader abandons them itself (see reader.ts `guard`). `blockingTimeout` is a safety net
- * for a connection that died silently: a blocking command unanswered that long resolves with null.
+ * The stream reader's connection (sharded pub/sub, plus nothing else): commands issued while it
+ * reconnects wait for it (offline queue on, no retry limit, no command timeout). Commands in flight
+ * at a disconnect are NOT resent and subscriptions are NOT restored by ioredis: after a reconnect
+ * the reader subscribes again and catches up from its cursors itself, in that order (see
+ * lib/bus/redis/reader/stream-reader.ts).
  */
 export function createReaderClient(base: Redis, connectionName: string): Redis {
   const client = base.duplicate({
     connectionName,
     enableOfflineQueue: true,
     autoResendUnfulfilledCommands: false,
+    autoResubscribe: false,
     commandTimeout: undefined,
     maxRetriesPerRequest: null,
-    blockingTimeout: 30_000,
-    blockingTimeoutGrace: 2000,
     lazyConnect: false,
     // Back sooner than the command client (cap 1 s, not 2 s): after Redis restarts empty, the
     // reader should notice (and reset its listeners) before the hub serves joins from the new log.

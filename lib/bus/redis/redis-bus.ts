@@ -39,8 +39,6 @@ export type RedisBusOptions = {
   url?: string;
   /** Defaults to env().PRESENCE_TTL_MS. */
   presenceTtlMs?: number;
-  /** XREAD BLOCK timeout of the reader (ms). */
-  blockMs?: number;
 };
 
 /**
@@ -67,11 +65,7 @@ export class RedisBus implements Bus {
     defineScripts(this.client);
     this.cmd = new Commands(this.client, this.instanceId);
     this.presence = new RedisPresence(this.cmd, options.presenceTtlMs ?? env().PRESENCE_TTL_MS);
-    this.reader = new StreamReader({
-      command: this.client,
-      instanceId: this.instanceId,
-      ...(options.blockMs !== undefined ? { blockMs: options.blockMs } : {}),
-    });
+    this.reader = new StreamReader({ command: this.client, instanceId: this.instanceId });
     this.channels = new RedisChannelLog(this.cmd, this.reader, SYNC_WAIT_MS);
   }
 
@@ -115,9 +109,7 @@ export class RedisBus implements Bus {
   async publish(event: RoomEvent): Promise<void> {
     const data = encodeEvent(event);
     if (event.kind === "destroyed") {
-      await this.cmd.run((c) =>
-        c.xadd(CONTROL_STREAM, "MAXLEN", "~", CONTROL_MAXLEN, "*", "d", data, "o", this.instanceId),
-      );
+      await this.cmd.run((c) => c.flareControl(CONTROL_STREAM, CONTROL_MAXLEN, data, this.instanceId));
       return;
     }
     await this.cmd.run((c) =>

@@ -2,6 +2,7 @@ import type { Result } from "ioredis";
 import type { RoomKeyList } from "../keys";
 import type { ScriptDefinition } from "./prelude";
 import { roomScript } from "./prelude";
+import { NOTIFY_LUA } from "./notify";
 
 /** Channel logs (lib/channels): append and history, each one atomic round trip on the channel's slot. */
 
@@ -24,8 +25,9 @@ export const channelScripts: Record<"flareEmit" | "flareEmitRoom" | "flareChanne
   /** KEYS: the channel's stream. ARGV: maxlen, ttlMs, event, data → the event's id; the stream expires ttlMs after. */
   flareEmit: {
     numberOfKeys: 1,
-    lua: `
+    lua: `${NOTIFY_LUA}
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[3], 'd', ARGV[4])
+notify(KEYS[1], id, 'e', ARGV[3], 'd', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return id
 `,
@@ -36,6 +38,7 @@ return id
 local mode, value = room_expiry(ARGV[1])
 if not mode then return gone() end
 local id = redis.call('XADD', KEYS[K_CHANNEL], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[3], 'd', ARGV[4])
+notify(KEYS[K_CHANNEL], id, 'e', ARGV[3], 'd', ARGV[4])
 touch_room(mode, value, K_CHANNEL)
 return id
 `),

@@ -1,14 +1,19 @@
 import type { Result } from "ioredis";
 import type { RoomKeyList } from "../keys";
+import { NOTIFY_LUA } from "./notify";
 import { roomScript } from "./prelude";
 
-/** Live-only room events (typing, presence changes): appended to the room's events stream. */
+/**
+ * Live-only room events (typing, presence changes), appended to the room's events stream, and the
+ * global control stream (`destroyed`). Each append also notifies the stream's subscribers.
+ */
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
     flarePublish(
       ...args: [...keys: RoomKeyList, room: string, maxlen: number, data: string, origin: string]
     ): Result<string, Context>;
+    flareControl(key: string, maxlen: number, data: string, origin: string): Result<string, Context>;
   }
 }
 
@@ -19,7 +24,18 @@ local room, maxlen, data, origin = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local mode, value = room_expiry(room)
 if not mode then return gone() end
 local id = redis.call('XADD', KEYS[K_EVENTS], 'MAXLEN', '~', maxlen, '*', 'd', data, 'o', origin)
+notify(KEYS[K_EVENTS], id, 'o', origin, 'd', data)
 touch_room(mode, value, K_EVENTS)
 return id
 `),
+
+  /** KEYS: the control stream. ARGV: maxlen, data, origin → the entry's id */
+  flareControl: {
+    numberOfKeys: 1,
+    lua: `${NOTIFY_LUA}
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'd', ARGV[2], 'o', ARGV[3])
+notify(KEYS[1], id, 'o', ARGV[3], 'd', ARGV[2])
+return id
+`,
+  },
 };

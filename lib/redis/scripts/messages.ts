@@ -54,6 +54,7 @@ if member ~= '' then
   end
 end
 local id = redis.call('XADD', KEYS[K_MESSAGES], 'MAXLEN', '~', maxlen, '*', 'd', data, 'o', origin)
+notify(KEYS[K_MESSAGES], id, 'o', origin, 'd', data)
 if member ~= '' then
   redis.call('HSET', KEYS[K_NONCES], member, id)
   redis.call('ZADD', KEYS[K_NONCE_TIMES], now, member)

@@ -1,5 +1,6 @@
 import { LOBBY } from "../../protocol";
 import { ROOM_KEY_ORDER } from "../keys";
+import { NOTIFY_LUA } from "./notify";
 
 /**
  * What the room scripts share. A room script takes ALL of a room's keys, in `ROOM_KEY_ORDER`, so
@@ -119,6 +120,7 @@ local function drop_conn(conn)
   return json
 end
 
+${NOTIFY_LUA}
 local function remove_members(zkey, hkey, members)
   for i = 1, #members, 500 do
     local chunk = {}

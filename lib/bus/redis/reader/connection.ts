@@ -1,41 +1,35 @@
 import type Redis from "ioredis";
 import { createReaderClient } from "../../../redis/client";
 
-/** A read that was in flight when the reader connection closed: it will never be answered. */
+/** A command that was in flight when the reader connection closed: it will never be answered. */
 export class ReaderLost extends Error {
   constructor() {
     super("reader connection lost");
   }
 }
 
-/** CLIENT UNBLOCK answers 0 while the XREAD has not reached Redis yet: retry this often, this many times. */
-const UNBLOCK_RETRY_MS = 5;
-const UNBLOCK_TRIES = 100;
+/** Channels per SSUBSCRIBE / SUNSUBSCRIBE command (a reconnect resubscribes every followed stream). */
+const CHANNELS_PER_COMMAND = 1000;
 
 /**
- * The reader's own connection, duplicated from the command client: which incarnation it is in
- * (`generation`, bumped on every `ready`), its CLIENT ID (for CLIENT UNBLOCK), and a guard that
- * abandons commands in flight when it closes.
+ * The reader's own connection, duplicated from the command client and subscribed (sharded pub/sub)
+ * to the key of every stream the reader follows: which incarnation it is in (`generation`, bumped
+ * on every `ready`), and a guard that abandons commands in flight when it closes. Subscriptions do
+ * not survive a reconnect: the reader subscribes again and catches up from its cursors.
  */
 export class ReaderConnection {
   readonly client: Redis;
   generation = 0;
-  private clientId: number | undefined;
-  private idGeneration = -1;
   /** Aborted when the connection closes; renewed for the next incarnation. */
   private life = new AbortController();
 
-  constructor(
-    /** The command connection: sends CLIENT UNBLOCK, and is what the reader's client is duplicated from. */
-    private readonly command: Redis,
-    name: string,
-  ) {
+  constructor(command: Redis, name: string, onNotice: (channel: string, notice: string) => void) {
     this.client = createReaderClient(command, name);
+    this.client.on("smessage", onNotice);
     this.client.on("ready", () => {
       this.generation++;
     });
     this.client.on("close", () => {
-      this.clientId = undefined;
       this.life.abort(new ReaderLost());
       this.life = new AbortController();
     });
@@ -55,32 +49,16 @@ export class ReaderConnection {
     });
   }
 
-  /** This incarnation's CLIENT ID, asked once per reconnect. */
-  async id(): Promise<number> {
-    if (this.clientId === undefined || this.idGeneration !== this.generation) {
-      const generation = this.generation;
-      this.clientId = Number(await this.guard(this.client.call("CLIENT", "ID")));
-      this.idGeneration = generation;
-    }
-    return this.clientId;
+  /** Resolves once Redis has confirmed every subscription: notices published from then on reach us. */
+  async subscribe(channels: readonly string[]): Promise<void> {
+    for (let i = 0; i < channels.length; i += CHANNELS_PER_COMMAND)
+      await this.guard(this.client.ssubscribe(...channels.slice(i, i + CHANNELS_PER_COMMAND)));
   }
 
-  /** Ends the blocked read now, through the command connection, while `stillBlocked()` holds. */
-  unblock(stillBlocked: () => boolean): void {
-    const attempt = (n: number) => {
-      const id = this.clientId;
-      if (!stillBlocked() || id === undefined) return;
-      this.command.call("CLIENT", "UNBLOCK", id).then(
-        (unblocked) => {
-          if (unblocked !== 1 && stillBlocked() && n < UNBLOCK_TRIES)
-            setTimeout(() => attempt(n + 1), UNBLOCK_RETRY_MS).unref();
-        },
-        () => {
-          // The command connection is down; the read ends by its own timeout.
-        },
-      );
-    };
-    attempt(0);
+  /** Best effort: a subscription left behind only brings notices the reader drops. */
+  unsubscribe(channels: readonly string[]): void {
+    if (!this.ready || channels.length === 0) return;
+    this.client.sunsubscribe(...channels).catch(() => {});
   }
 
   disconnect(): void {

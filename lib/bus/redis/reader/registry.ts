@@ -7,6 +7,12 @@ import { decodeEvent } from "../codec";
 
 type Tail = { afterId: string; listener: TailListener<LogEntry> };
 
+/** A raw stream entry, as XRANGE returns it or a notice announces it. */
+export type Entry = [id: string, fields: unknown];
+
+/** Which of a log's streams an entry belongs to. */
+export type StreamKind = "messages" | "events";
+
 /**
  * A log the reader can follow: a room's messages (with its events stream) or a channel's events.
  * The reader knows logs by their stream key.
@@ -25,101 +31,98 @@ export type LogSpec<T extends LogEntry> = {
 /** One log the reader follows: its streams, how far it has read them, and its tails. */
 export type ReaderRoom = {
   spec: LogSpec<LogEntry>;
-  /** Id of the last entry read (or the lowest tail cursor). */
+  /** Id of the last entry delivered (or the lowest tail cursor). */
   cursor: string;
-  /** Id of the last events entry read; undefined until resolved to the stream's current end. */
+  /** Id of the last events entry delivered; undefined until resolved to the stream's current end. */
   eventsCursor: string | undefined;
-  /** Bumped when the cursor moves back (a tail with an older cursor): reads in flight are void. */
+  /** Bumped when the cursor moves (back for a tail with an older cursor, or a restart): reads in flight are void. */
   epoch: number;
   tails: Set<Tail>;
+  /** Notices held back while the log catches up from its streams; undefined while it reads live. */
+  held: { kind: StreamKind; entry: Entry }[] | undefined;
 };
 
-/** What one XREAD names, and which room (at which epoch) each stream key belongs to. */
-export type ReadPlan = {
-  keys: string[];
-  ids: string[];
-  targets: Map<string, { kind: "messages" | "events"; room: ReaderRoom; epoch: number } | { kind: "control" }>;
-};
+/** Where a notice's channel (a stream key) leads. */
+export type StreamTarget = { kind: StreamKind; room: ReaderRoom } | { kind: "control" };
 
 /**
- * The logs the reader follows (by stream key) and the dispatch of what it read: entries to each
- * tail above its cursor, once, in id order; other instances' events to every tail of the room.
+ * The logs the reader follows (by stream key) and the delivery of their entries: each entry to
+ * every tail above its cursor, once, in id order; other instances' events to every tail of the room.
+ * Entries at or below a cursor are ones already delivered (a catch-up read and a notice can both
+ * carry the same entry) and are skipped.
  */
 export class ReaderRegistry {
   readonly rooms = new Map<string, ReaderRoom>();
-  /** Id of the last control entry read; undefined until resolved to the stream's current end. */
+  private readonly byEventsKey = new Map<string, ReaderRoom>();
+  /** Id of the last control entry delivered; undefined until resolved to the stream's current end. */
   controlCursor: string | undefined;
 
   constructor(private readonly instanceId: string) {}
 
-  /** Adds a tail; the returned function removes it and tells whether the reader has no rooms left. */
-  add<T extends LogEntry>(spec: LogSpec<T>, afterId: string, listener: TailListener<T>): () => boolean {
+  /**
+   * Adds a tail. `moved` is true when the log is new or its cursor moved back: it must catch up.
+   * `remove` takes the tail out and returns the log once it has no tails left.
+   */
+  add<T extends LogEntry>(
+    spec: LogSpec<T>,
+    afterId: string,
+    listener: TailListener<T>,
+  ): { room: ReaderRoom; moved: boolean; remove: () => ReaderRoom | undefined } {
     const cursor = isMessageId(afterId) ? afterId : START_ID;
-    const room = spec.key;
-    let r = this.rooms.get(room);
+    const key = spec.key;
+    let r = this.rooms.get(key);
+    let moved = false;
     if (!r) {
       // A log without an events stream has no events cursor to resolve.
-      r = { spec, cursor, eventsCursor: spec.eventsKey ? undefined : START_ID, epoch: 0, tails: new Set() };
-      this.rooms.set(room, r);
+      r = { spec, cursor, eventsCursor: spec.eventsKey ? undefined : START_ID, epoch: 0, tails: new Set(), held: [] };
+      this.rooms.set(key, r);
+      if (spec.eventsKey) this.byEventsKey.set(spec.eventsKey, r);
+      moved = true;
     } else if (compareIds(cursor, r.cursor) < 0) {
       r.cursor = cursor;
       r.epoch++;
+      moved = true;
     }
     const tail: Tail = { afterId: cursor, listener };
     r.tails.add(tail);
     const target = r;
-    return () => {
-      if (!target.tails.delete(tail) || target.tails.size > 0 || this.rooms.get(room) !== target) return false;
-      this.rooms.delete(room);
-      return this.rooms.size === 0;
+    const remove = () => {
+      if (!target.tails.delete(tail) || target.tails.size > 0 || this.rooms.get(key) !== target) return undefined;
+      this.rooms.delete(key);
+      if (target.spec.eventsKey) this.byEventsKey.delete(target.spec.eventsKey);
+      return target;
     };
+    return { room: r, moved, remove };
   }
 
-  /** The next XREAD, or undefined while a room still waits for its events cursor. */
-  plan(): ReadPlan | undefined {
-    const plan: ReadPlan = { keys: [], ids: [], targets: new Map() };
-    for (const r of this.rooms.values()) {
-      if (r.eventsCursor === undefined) return undefined;
-      plan.keys.push(r.spec.key);
-      plan.ids.push(r.cursor);
-      plan.targets.set(r.spec.key, { kind: "messages", room: r, epoch: r.epoch });
-      if (!r.spec.eventsKey) continue;
-      plan.keys.push(r.spec.eventsKey);
-      plan.ids.push(r.eventsCursor);
-      plan.targets.set(r.spec.eventsKey, { kind: "events", room: r, epoch: r.epoch });
-    }
-    plan.keys.push(CONTROL_STREAM);
-    plan.ids.push(this.controlCursor ?? START_ID);
-    plan.targets.set(CONTROL_STREAM, { kind: "control" });
-    return plan;
+  /** True while `r` is the log the registry follows under its key. */
+  follows(r: ReaderRoom): boolean {
+    return this.rooms.get(r.spec.key) === r;
   }
 
-  /** Delivers one XREAD reply. False when a stream went backwards: the cursors must be verified. */
-  dispatch(streams: [string, unknown[]][], plan: ReadPlan): boolean {
-    let consistent = true;
-    for (const [key, entries] of streams) {
-      const target = plan.targets.get(key);
-      if (!target) continue;
-      if (target.kind === "control") this.dispatchControl(entries);
-      else if (this.rooms.get(target.room.spec.key) === target.room && target.room.epoch === target.epoch) {
-        if (target.kind === "events") this.dispatchEvents(target.room, entries);
-        else if (!this.dispatchMessages(target.room, entries)) consistent = false;
-      }
-    }
-    return consistent;
+  /** The stream a notice's channel names, if it is followed here. */
+  target(streamKey: string): StreamTarget | undefined {
+    if (streamKey === CONTROL_STREAM) return { kind: "control" };
+    const r = this.rooms.get(streamKey);
+    if (r) return { kind: "messages", room: r };
+    const e = this.byEventsKey.get(streamKey);
+    return e ? { kind: "events", room: e } : undefined;
   }
 
-  private dispatchMessages(r: ReaderRoom, entries: unknown[]): boolean {
+  deliver(kind: StreamKind, r: ReaderRoom, entries: readonly unknown[]): void {
+    if (kind === "messages") this.deliverMessages(r, entries);
+    else this.deliverEvents(r, entries);
+  }
+
+  deliverMessages(r: ReaderRoom, entries: readonly unknown[]): void {
     const lag = metrics().readerLagSeconds;
     const now = Date.now();
     for (const entry of entries) {
-      if (!Array.isArray(entry) || typeof entry[0] !== "string" || !isMessageId(entry[0])) continue;
-      const id = entry[0];
-      // XREAD never goes backwards; if a server ever did, treat it as a log that restarted.
-      if (compareIds(id, r.cursor) <= 0) return false;
+      const id = entryId(entry);
+      if (!id || !isMessageId(id) || compareIds(id, r.cursor) <= 0) continue;
       r.cursor = id;
       lag.observe(Math.max(0, now - Number.parseInt(id, 10)) / 1000);
-      const message = r.spec.decode(id, entry[1]);
+      const message = r.spec.decode(id, (entry as Entry)[1]);
       if (!message) continue;
       for (const tail of [...r.tails]) {
         if (compareIds(id, tail.afterId) <= 0) continue;
@@ -127,24 +130,25 @@ export class ReaderRegistry {
         safely(() => tail.listener.message(message));
       }
     }
-    return true;
   }
 
-  private dispatchEvents(r: ReaderRoom, entries: unknown[]): void {
+  deliverEvents(r: ReaderRoom, entries: readonly unknown[]): void {
     for (const entry of entries) {
-      if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
-      r.eventsCursor = entry[0];
-      const decoded = decodeEvent(entry[1]);
+      const id = entryId(entry);
+      if (!id || (r.eventsCursor !== undefined && compareIds(id, r.eventsCursor) <= 0)) continue;
+      r.eventsCursor = id;
+      const decoded = decodeEvent((entry as Entry)[1]);
       if (!decoded || decoded.origin === this.instanceId || decoded.event.room !== r.spec.room) continue;
       deliverEvent(r, decoded.event);
     }
   }
 
-  private dispatchControl(entries: unknown[]): void {
+  deliverControl(entries: readonly unknown[]): void {
     for (const entry of entries) {
-      if (!Array.isArray(entry) || typeof entry[0] !== "string") continue;
-      this.controlCursor = entry[0];
-      const decoded = decodeEvent(entry[1]);
+      const id = entryId(entry);
+      if (!id || (this.controlCursor !== undefined && compareIds(id, this.controlCursor) <= 0)) continue;
+      this.controlCursor = id;
+      const decoded = decodeEvent((entry as Entry)[1]);
       if (!decoded || decoded.origin === this.instanceId) continue;
       // The room's log and its room channel, when followed here; destroy events are rare.
       for (const r of this.rooms.values()) if (r.spec.room === decoded.event.room) deliverEvent(r, decoded.event);
@@ -152,7 +156,12 @@ export class ReaderRegistry {
   }
 }
 
-/** The log of `r` went away: its cursor and every tail restart at "0-0", and the tails are told. */
+/** The id of a raw stream entry, if it is one. */
+export function entryId(entry: unknown): string | undefined {
+  return Array.isArray(entry) && typeof entry[0] === "string" ? entry[0] : undefined;
+}
+
+/** The log of `r` went away: its cursor and every tail restart at "0-0". */
 export function restart(r: ReaderRoom): void {
   r.cursor = START_ID;
   r.epoch++;
