@@ -232,27 +232,91 @@ describe("RedisBus", async () => {
     }
   });
 
-  it("a feed opened while the read is blocked gets the next message in < 500 ms (20×)", { skip }, async () => {
-    const anchor = await makePrivateRoom(admin, Date.now() + 60_000);
-    const offAnchor = await follow(a, anchor, undefined, recorder());
+  it(
+    "a message costs Redis its append script and one notice: no reads, however many rooms are followed",
+    { skip },
+    async () => {
+      const rooms = await Promise.all(Array.from({ length: 200 }, () => makePrivateRoom(admin, Date.now() + 60_000)));
+      const busy = rooms[0]!;
+      const offs = await Promise.all(rooms.map((room) => follow(a, room, undefined, recorder())));
+      const rb = recorder();
+      offs.push(await follow(b, busy, undefined, rb));
+      try {
+        await a.append(draft(busy, "warm up")); // loads the script (EVALSHA → NOSCRIPT → EVAL) before counting
+      await eventually(() => rb.messages.length === 1, 3000, "warm up on b");
+      await admin.config("RESETSTAT");
+        for (let i = 0; i < 50; i++) await a.append(draft(busy, `m${i}`));
+        await eventually(() => rb.messages.length === 51, 3000, "50 messages on b");
+        const stats = commandStats(String(await admin.info("commandstats")));
+        assert.equal(stats.get("evalsha"), 50);
+        // One SPUBLISH per message, inside the script; Redis pushes it to the instances subscribed.
+        assert.equal(stats.get("spublish"), 50);
+        for (const read of ["xread", "xrange", "xrevrange"]) assert.equal(stats.get(read), undefined, `${read} calls`);
+      } finally {
+        for (const off of offs) off();
+      }
+    },
+  );
+
+  it("a feed opened while another instance appends at full speed misses and doubles nothing", { skip }, async () => {
+    const room = await makePrivateRoom(admin, Date.now() + 60_000);
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) await Promise.all([0, 1, 2].map((j) => b.append(draft(room, `w${i}.${j}`))));
+    })();
+    const recorders = [];
+    const offs = [];
     try {
-      await sleep(300); // the reader is now blocked in XREAD
-      for (let i = 0; i < 20; i++) {
-        const room = await makePrivateRoom(admin, Date.now() + 60_000);
-        await sleep(20 + (i % 5) * 7);
+      for (let i = 0; i < 10; i++) {
+        await sleep(15);
         const r = recorder();
-        const off = await follow(a, room, undefined, r);
-        const t0 = Date.now();
-        await b.append(draft(room, `wake ${i}`));
-        await eventually(() => r.messages.length === 1, 2000, `message ${i}`);
-        const took = Date.now() - t0;
-        assert.ok(took < 500, `round ${i} took ${took} ms`);
-        off();
+        recorders.push(r);
+        offs.push(await follow(a, room, undefined, r));
+      }
+      await sleep(50);
+    } finally {
+      writing = false;
+      await writer;
+    }
+    const stored = (await admin.xrange(roomKeys(room).messages, "-", "+")).map(([id]) => id);
+    try {
+      for (const [i, r] of recorders.entries()) {
+        await eventually(() => r.messages.at(-1)?.id === stored.at(-1), 3000, `feed ${i} reaches the end`);
+        const ids = r.messages.map((m) => m.id);
+        const from = stored.indexOf(ids[0]!);
+        assert.ok(from >= 0, `feed ${i} starts inside the stream`);
+        assert.deepEqual(ids, stored.slice(from), `feed ${i}: every message after its history, once, in order`);
       }
     } finally {
-      offAnchor();
+      for (const off of offs) off();
     }
   });
+
+  it(
+    "a feed opened on a reader that follows other rooms gets the next message in < 500 ms (20×)",
+    { skip },
+    async () => {
+      const anchor = await makePrivateRoom(admin, Date.now() + 60_000);
+      const offAnchor = await follow(a, anchor, undefined, recorder());
+      try {
+        await sleep(300); // the reader has caught up the anchor room and is idle
+        for (let i = 0; i < 20; i++) {
+          const room = await makePrivateRoom(admin, Date.now() + 60_000);
+          await sleep(20 + (i % 5) * 7);
+          const r = recorder();
+          const off = await follow(a, room, undefined, r);
+          const t0 = Date.now();
+          await b.append(draft(room, `wake ${i}`));
+          await eventually(() => r.messages.length === 1, 2000, `message ${i}`);
+          const took = Date.now() - t0;
+          assert.ok(took < 500, `round ${i} took ${took} ms`);
+          off();
+        }
+      } finally {
+        offAnchor();
+      }
+    },
+  );
 
   it("presence: announce once per clientId, list distinct users, settleLeave exactly once", { skip }, async () => {
     const room = await makePrivateRoom(admin, Date.now() + 60_000);
@@ -423,3 +487,10 @@ describe("RedisBus when Redis fails", async () => {
     }
   });
 });
+
+/** `INFO commandstats` as command → calls. */
+function commandStats(info: string): Map<string, number> {
+  const stats = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) stats.set(m[1]!, Number(m[2]));
+  return stats;
+}
