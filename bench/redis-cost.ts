@@ -30,9 +30,9 @@ export type RedisCostResult = {
   idle: Tally;
   busy: Tally;
   perMessage: {
-    /** Client round trips that are not XREAD: the store path (append script etc.). */
+    /** Client round trips that are not reads: the store path (append script etc.). */
     storeRoundTrips: number;
-    /** XREAD round trips of the instances' readers. */
+    /** Read round trips of the instances' readers (XREAD, or Flare's catch-up XRANGE; 0 while notices suffice). */
     readerRoundTrips: number;
     totalRoundTrips: number;
     /** Commands executed inside scripts. */
@@ -110,7 +110,7 @@ function perMessage(idle: Tally, busy: Tally, n: number): RedisCostResult["perMe
   }
   const sum = (t: Record<string, number>, pick: (k: string) => boolean) =>
     Object.entries(t).reduce((s, [k, v]) => s + (pick(k) ? v : 0), 0);
-  const isRead = (k: string) => k.startsWith("XREAD");
+  const isRead = (k: string) => k.startsWith("XREAD") || k.startsWith("XRANGE") || k.startsWith("XREVRANGE");
   const diff = (pick: (k: string) => boolean) => (sum(busy.client, pick) - sum(idle.client, pick)) / n;
   const luaDiff = (sum(busy.lua, () => true) - sum(idle.lua, () => true)) / n;
   return {

@@ -104,7 +104,7 @@ export function formatReport(r: BenchResults): string {
     ...details(r),
     row("Flare fan-out delivery latency", r.fanout.flare.latency),
     row("Flare channel delivery latency", r.channel.flare.latency),
-    `  Flare Redis round trips per message: store path ${rc.storeRoundTrips}, reader XREAD ${rc.readerRoundTrips}`,
+    `  Flare Redis round trips per message: store path ${rc.storeRoundTrips}, reader reads ${rc.readerRoundTrips}`,
     ...Object.entries(rc.byCommand).map(([k, v]) => `    ${v.toFixed(3).padStart(7)}  ${k}`),
   ].join("\n");
 }
