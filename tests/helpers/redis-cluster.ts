@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import Redis from "ioredis";
+import Redis, { Cluster } from "ioredis";
 import { freePort } from "./ports";
 import { redisBinaries, spawnRedisServer, type RedisProcess } from "./redis-process";
 import { eventually } from "./wait";
@@ -30,6 +30,8 @@ export type RedisCluster = {
   killNode(port: number): Promise<void>;
   /** A plain connection to one node (not cluster-aware), closed by `stop`. */
   admin(port: number): Redis;
+  /** A new cluster-aware connection (every node a seed); the caller disconnects it. */
+  client(): Cluster;
   /** The ports of the nodes still running. */
   alive(): number[];
 };
@@ -132,6 +134,7 @@ export async function startRedisCluster(
     nodes,
     stop,
     admin,
+    client: () => new Cluster(nodes.map((n) => ({ host: "127.0.0.1", port: n.port }))),
     alive: () => spawned.filter((s) => s.proc.running).map((s) => s.node.port),
     async killNode(port) {
       const s = spawned.find((x) => x.node.port === port);
