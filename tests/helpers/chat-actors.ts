@@ -1,3 +1,4 @@
+import { addEntry, dueEntries, markWritten, refuse, removeEntry, type Outbox } from "../../lib/client/outbox";
 import { compareIds, type ServerFrame } from "../../lib/protocol";
 import { sleep } from "./wait";
 import { TestClient } from "./ws-client";
@@ -17,6 +18,8 @@ abstract class Participant {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   reconnects = 0;
+  /** Why it stopped reconnecting (it tried for about 10 s), if it did. */
+  gaveUp: string | undefined;
   /** Close codes the server ended this participant's sockets with. */
   readonly closeCodes: number[] = [];
 
@@ -80,7 +83,7 @@ abstract class Participant {
     this.closeCodes.push(code);
     this.client = undefined;
     this.reconnects++;
-    void this.connect(true);
+    this.connect(true).catch((e: unknown) => (this.gaveUp = String(e)));
   }
 
   private tick(): void {
@@ -92,82 +95,80 @@ abstract class Participant {
   }
 }
 
-/** Sends `text` messages with nonces; resends unacknowledged ones (same nonce) after an error, a reconnect or a timeout. */
+/**
+ * Sends messages with nonces through the real client's outbox (lib/client/outbox): a refused
+ * message (unavailable, rate_limited) is resent with the same nonce after the client's delay, and
+ * everything unacknowledged is resent on the next connection.
+ */
 export class ResendingSender extends Participant {
-  /** nonce → the id its ack carried. */
+  /** nonce → the id its first ack carried. */
   readonly acked = new Map<string, string>();
-  /** Unacknowledged: nonce → text, and when it was last written (0: resend at once). */
-  private readonly pending = new Map<string, { text: string; sentAt: number }>();
   /** nonce → every id acks for it carried (a resend of a stored nonce must be acked with the first id). */
   readonly ackIds = new Map<string, Set<string>>();
+  /** error code → how many times a message of this sender was refused with it. */
   readonly errors = new Map<string, number>();
   /** When the latest ack arrived (ms). */
   lastAckAt = 0;
+  private outbox: Outbox = [];
+  private generation = 0;
   private seq = 0;
-  private resendTimer: NodeJS.Timeout | undefined;
-
-  constructor(
-    seat: Seat,
-    private readonly resendAfterMs = 3000,
-  ) {
-    super(seat);
-  }
+  private flushTimer: NodeJS.Timeout | undefined;
 
   override async start(): Promise<void> {
     await super.start();
-    this.resendTimer = setInterval(() => this.resendDue(), 100);
+    this.flushTimer = setInterval(() => this.flush(), 50);
   }
 
   override async stop(): Promise<void> {
-    clearInterval(this.resendTimer);
+    clearInterval(this.flushTimer);
     await super.stop();
   }
 
   send(): string {
     const nonce = `${this.seat.clientId}-${++this.seq}`;
-    this.pending.set(nonce, { text: `${nonce} says hi`, sentAt: 0 });
-    this.write(nonce);
+    this.outbox = addEntry(this.outbox, { nonce, text: `${nonce} says hi`, createdAt: Date.now(), status: "sending" });
+    this.flush();
     return nonce;
   }
 
+  /** Messages still to be stored. */
   get unacked(): number {
-    return this.pending.size;
+    return this.outbox.filter((e) => e.status === "sending").length;
+  }
+
+  /** Messages refused for good (their text); none is expected. */
+  get failed(): string[] {
+    return this.outbox.filter((e) => e.status === "failed").map((e) => e.text);
   }
 
   protected joinSince(): undefined {
     return undefined;
   }
 
-  protected onJoined(rejoined: boolean): void {
-    if (!rejoined) return;
-    for (const nonce of this.pending.keys()) this.write(nonce);
+  protected onJoined(): void {
+    this.generation++;
+    this.flush();
   }
 
   protected onFrame(f: ServerFrame): void {
     if (f.type === "ack") {
       this.lastAckAt = Date.now();
-      this.pending.delete(f.nonce);
+      this.outbox = removeEntry(this.outbox, f.nonce);
       if (!this.acked.has(f.nonce)) this.acked.set(f.nonce, f.id);
-      const ids = this.ackIds.get(f.nonce) ?? new Set<string>();
-      this.ackIds.set(f.nonce, ids.add(f.id));
+      this.ackIds.set(f.nonce, (this.ackIds.get(f.nonce) ?? new Set<string>()).add(f.id));
     } else if (f.type === "error" && f.nonce !== undefined) {
       this.errors.set(f.code, (this.errors.get(f.code) ?? 0) + 1);
-      // unavailable (nothing stored) and rate_limited (a resend burst) both mean: send it again later.
-      const p = this.pending.get(f.nonce);
-      if (p) p.sentAt = Date.now() - this.resendAfterMs + 250;
+      this.outbox = refuse(this.outbox, f.nonce, f.code, Date.now(), Math.random);
     }
   }
 
-  private write(nonce: string): void {
-    const p = this.pending.get(nonce);
-    if (!p || !this.client || this.client.ws.readyState !== this.client.ws.OPEN) return;
-    p.sentAt = Date.now();
-    this.client.send({ type: "message", text: p.text, nonce });
-  }
-
-  private resendDue(): void {
-    const now = Date.now();
-    for (const [nonce, p] of this.pending) if (now - p.sentAt >= this.resendAfterMs) this.write(nonce);
+  private flush(): void {
+    const c = this.client;
+    if (!c || c.ws.readyState !== c.ws.OPEN) return;
+    for (const e of dueEntries(this.outbox, this.generation, Date.now())) {
+      c.send({ type: "message", text: e.text, nonce: e.nonce });
+      this.outbox = markWritten(this.outbox, e.nonce, this.generation);
+    }
   }
 }
 

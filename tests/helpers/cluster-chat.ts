@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { compareIds } from "../../lib/protocol";
 import type { AppInstance } from "./app-server";
 import { ResendingSender, ResumingReceiver } from "./chat-actors";
@@ -103,6 +104,15 @@ export async function settle(
   }
 }
 
+/** Everyone got back in after each drop, no sender's message was refused for good, and every resend of a stored nonce was acked with its first id. */
+export function assertNonceContract(p: Party): void {
+  for (const x of [...p.senders, ...p.receivers]) assert.equal(x.gaveUp, undefined, "every participant got back in");
+  for (const s of p.senders) {
+    assert.deepEqual(s.failed, [], "no message refused for good");
+    for (const [nonce, ids] of s.ackIds) assert.equal(ids.size, 1, `every ack of ${nonce} carries its first id`);
+  }
+}
+
 /** One line per room: sent, acked, errors, reconnects, deliveries, resets; for the test log. */
 export function summary(parties: Party[]): string {
   return parties
@@ -110,10 +120,11 @@ export function summary(parties: Party[]): string {
       const errors = p.senders.flatMap((s) => [...s.errors].map(([code, n]) => `${code}×${n}`));
       const reconnects = [...p.senders, ...p.receivers].reduce((n, x) => n + x.reconnects, 0);
       const delivered = p.receivers.map((r) => `${r.ids.length}+${r.fromResets.length}`);
+      const gaveUp = [...p.senders, ...p.receivers].filter((x) => x.gaveUp).length;
       return (
         `room ${p.room.roomId} (slot ${p.room.slot}, master ${p.room.master}): acked ${ackedIds(p).length}, ` +
         `unacked ${p.senders.reduce((n, s) => n + s.unacked, 0)}, errors [${errors.join(" ")}], ` +
-        `reconnects ${reconnects}, delivered ${delivered.join("/")}, resets ${p.receivers.map((r) => r.resets).join("/")}`
+        `reconnects ${reconnects}, delivered ${delivered.join("/")}, resets ${p.receivers.map((r) => r.resets).join("/")}, gave up ${gaveUp}`
       );
     })
     .join("; ");
