@@ -565,6 +565,7 @@ forEachTopology(
     specs: [
       { name: "memory, 1 instance", redis: false, instances: 1 },
       { name: "redis, 3 instances", redis: "single", instances: 3 },
+      { name: "redis cluster, 3 instances", redis: "cluster", instances: 3 },
     ],
     env: { ...EMIT_ENV, JOIN_TIMEOUT_MS: String(JOIN_TIMEOUT_MS) },
   },
