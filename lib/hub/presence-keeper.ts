@@ -12,6 +12,10 @@ export type PresenceKeeperOptions = {
 
 /** Shutdown waits at most this long for clients to resume elsewhere, and as long again for "left". */
 const SHUTDOWN_STEP_MS = 2000;
+/** Rooms whose heartbeat is in flight at once. */
+const HEARTBEAT_CONCURRENCY = 16;
+/** Every this many heartbeats a room re-reads its presence even without a change event. */
+const PRESENCE_RESYNC_BEATS = 6;
 
 /**
  * Who is online, as this instance sees to it: tells the other instances when the set changed,
@@ -23,6 +27,8 @@ export class PresenceKeeper {
   /** Pending "left" checks: the timer and what settles its waitUntil promise when it is cancelled. */
   private readonly leaveTimers = new Map<NodeJS.Timeout, () => void>();
   private readonly heartbeat: NodeJS.Timeout;
+  private beating = false;
+  private beats = 0;
 
   constructor(
     private readonly bus: Bus,
@@ -60,7 +66,7 @@ export class PresenceKeeper {
 
   /** The store restarted empty: this instance's entries of the room go back in at once. */
   reregister(room: LocalRoom): void {
-    void this.beatRoom(room).then(() => this.publish(room.id));
+    void this.beatRoom(room, true).then(() => this.publish(room.id));
   }
 
   /**
@@ -120,18 +126,38 @@ export class PresenceKeeper {
     }
   }
 
+  /**
+   * One pass over the rooms, a few at a time. A pass that outlasts the interval (thousands of rooms
+   * on a busy box) is not overlapped by the next: that one is skipped.
+   */
   private async beat(): Promise<void> {
-    for (const room of this.rooms.values()) await this.beatRoom(room);
+    if (this.beating) return;
+    this.beating = true;
+    const resync = ++this.beats % PRESENCE_RESYNC_BEATS === 0;
+    try {
+      const rooms = [...this.rooms.values()];
+      let next = 0;
+      const worker = async () => {
+        while (next < rooms.length) await this.beatRoom(rooms[next++]!, resync);
+      };
+      await Promise.all(Array.from({ length: Math.min(HEARTBEAT_CONCURRENCY, rooms.length) }, worker));
+    } finally {
+      this.beating = false;
+    }
   }
 
-  /** Refreshes this instance's entries of the room; users of crashed instances are pruned and leave. */
-  private async beatRoom(room: LocalRoom): Promise<void> {
+  /**
+   * Refreshes this instance's entries of the room; users of crashed instances are pruned and leave.
+   * Presence changes reach every instance as events; every PRESENCE_RESYNC_BEATS beats the room
+   * re-reads its presence anyway, in case an event was lost (its publish failed while Redis was down).
+   */
+  private async beatRoom(room: LocalRoom, resync: boolean): Promise<void> {
     const entries = [...room.members]
       .filter((m) => m.clientId !== "" && m.state === "joined")
       .map((m) => ({ connectionId: m.id, clientId: m.clientId, name: m.name }));
     try {
       const pruned = await this.bus.presence.heartbeat(room.id, entries);
-      room.schedulePresence();
+      if (resync || pruned.length > 0) room.schedulePresence();
       if (pruned.length === 0) return;
       void this.publish(room.id);
       for (const user of pruned) void this.settleLeave(room.id, user.clientId, user.name);

@@ -389,7 +389,9 @@ describe("RedisBus", async () => {
       await a.presence.add(room, { connectionId: "p1", clientId: "c1", name: "Zed" });
       await a.publish({ kind: "presence", room });
       await a.channels.emit([{ channel: room, event: "note.posted", data: { n: 1 } }], RETENTION);
+      // Seats are written by the room store (lib/rooms/redis-store.ts), with the room's expiry.
       await admin.sadd(roomKeys(room).seats, "seat-hash");
+      await admin.pexpireat(roomKeys(room).seats, metaAt);
       await a.presence.heartbeat(room, [{ connectionId: "p1", clientId: "c1", name: "Zed" }]);
       const k = roomKeys(room);
       for (const key of allRoomKeys(room).filter((key) => key !== k.meta)) {

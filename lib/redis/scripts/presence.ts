@@ -99,7 +99,12 @@ for _, conn in ipairs(stale) do
   local json = drop_conn(conn)
   if json then pruned[#pruned + 1] = json end
 end
-if #ARGV > 3 then touch_room(mode, value) end
+-- The lobby's keys live 24 h after their last use: keep them all. A private room's expire at its
+-- fixed end, set by each script on the keys it writes: only the index written above needs it.
+if #ARGV > 3 then
+  if mode == 'ttl' then touch_room(mode, value)
+  else touch_room(mode, value, K_PRESENCE, K_CONNS, K_CLIENTS, K_ONLINE, K_NAMES) end
+end
 return pruned
 `),
 };
