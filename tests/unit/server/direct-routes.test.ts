@@ -111,6 +111,24 @@ describe("directRouter", () => {
     assert.equal(seen.headers["x-forwarded-host"], new URL(app.url).host);
   });
 
+  it("hands the route a chunked or long body as a stream, whole", async () => {
+    const long = "x".repeat(100 * 1024);
+    const chunked = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode("part one, "));
+        c.enqueue(new TextEncoder().encode("part two"));
+        c.close();
+      },
+    });
+    for (const [what, body, expected] of [
+      ["chunked", chunked, "part one, part two"],
+      ["long", long, long],
+    ] as const) {
+      const res = await fetch(`${app.url}/api/things/t5/poke`, { method: "POST", body, duplex: "half" } as RequestInit);
+      assert.equal(((await res.json()) as { body: string }).body, expected, what);
+    }
+  });
+
   it("adds the config headers matching the path (parameters compiled), Next's Vary, HSTS only over https", async () => {
     const plain = await fetch(`${app.url}/api/things/t2/poke`, { method: "POST", body: "" });
     // A config header wins over the route's own value, as under Next; Vary accumulates.
