@@ -1,11 +1,13 @@
 /**
  * Serves Flare outside Vercel (`npm run dev`, `npm start`): Next.js for pages and HTTP routes, and
  * the WebSocket route module (app/api/ws/route.ts) called directly for upgrades, with the request
- * context that `experimental_upgradeWebSocket` needs (lib/server/upgrade.ts). On Vercel this file
- * is not used; the platform calls the same route and performs the upgrade.
+ * context that `experimental_upgradeWebSocket` needs (lib/server/upgrade.ts). In production the
+ * hot API routes of DIRECT_ROUTES are called directly too (lib/server/direct-routes.ts). On Vercel
+ * this file is not used; the platform calls the same routes and performs the upgrade.
  */
 import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
+import path from "node:path";
 import next from "next";
 import { env } from "./lib/env";
 import { instance, shutdownInstance } from "./lib/instance";
@@ -14,9 +16,13 @@ import { stampPeerAddress } from "./lib/server/client-address";
 import { withConnection } from "./lib/server/http-connection";
 import { installRequestContext, pendingBackgroundWork } from "./lib/server/request-context";
 import { GET as webSocketRoute } from "./app/api/ws/route";
+import { POST as claimSeat } from "./app/api/rooms/[id]/join/route";
+import { type DirectRoute, directRouter } from "./lib/server/direct-routes";
 import { serveUpgrade } from "./lib/server/upgrade";
 
 const WS_PATH = "/api/ws";
+/** API routes whose per-request cost matters (issue #9: a seat claim ≤ 1 ms of CPU). */
+const DIRECT_ROUTES: DirectRoute[] = [{ page: "/api/rooms/[id]/join", method: "POST", handler: claimSeat }];
 const EXIT_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
@@ -38,12 +44,13 @@ async function main(): Promise<void> {
   });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const direct = dev ? () => false : directRouter(path.join(process.cwd(), ".next"), config.PORT, DIRECT_ROUTES);
 
   const server = createServer((req, res) => {
     // Routes key their limits on the peer address (lib/server/client-address.ts); Next does not pass the socket on.
     stampPeerAddress(req);
     // withConnection: a route can drop its connection (a stalled SSE reader, lib/http/sse.ts).
-    withConnection(res, () => void handle(req, res));
+    withConnection(res, () => direct(req, res) || void handle(req, res));
   });
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "/").split("?")[0];

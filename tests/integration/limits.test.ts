@@ -170,6 +170,11 @@ describe("limits per client address, behind one trusted proxy hop [memory]", () 
   });
 });
 
+/** Headers a client writes to pass for `203.0.113.<i>`, or for the exempt 203.0.113.99. */
+function spoofedHeaders(i: number): Record<string, string> {
+  return { "x-forwarded-for": `203.0.113.${i}`, "x-real-ip": `203.0.113.${i}`, [PEER_ADDRESS_HEADER]: "203.0.113.99" };
+}
+
 describe("limits per client address, clients connecting directly (TRUST_PROXY_HOPS=0) [memory]", () => {
   let app: AppInstance;
   before(async () => {
@@ -179,20 +184,30 @@ describe("limits per client address, clients connecting directly (TRUST_PROXY_HO
         RATE_LIMIT_EXEMPT: "203.0.113.99",
         LIMIT_ROOMS_PER_HOUR: "2",
         LIMIT_SOCKETS_PER_ADDRESS: "2",
+        LIMIT_SEAT_CLAIMS_PER_MINUTE: "2",
       },
     });
   });
   after(() => app.kill());
 
   it("a spoofed X-Forwarded-For, X-Real-IP or peer-address header changes nothing over HTTP", async () => {
-    const spoofed = (i: number) => ({
-      "x-forwarded-for": `203.0.113.${i}`,
-      "x-real-ip": `203.0.113.${i}`,
-      [PEER_ADDRESS_HEADER]: "203.0.113.99",
-    });
-    const statuses = [await createRoom(app.url, spoofed(1)), await createRoom(app.url, spoofed(2))];
+    const statuses = [await createRoom(app.url, spoofedHeaders(1)), await createRoom(app.url, spoofedHeaders(2))];
     assert.deepEqual(statuses, [201, 201]);
-    assert.equal(await createRoom(app.url, spoofed(3)), 429);
+    assert.equal(await createRoom(app.url, spoofedHeaders(3)), 429);
+  });
+
+  it("a spoofed header changes nothing for seat claims (answered by server.ts, not Next) either", async () => {
+    // The limit is taken before the room is looked up: an unknown room costs a claim too.
+    const roomId = "ZZZZZZZZZZZZZZZZZZZZZ";
+    const claim = async (i: number) => {
+      const res = await fetch(`${app.url}/api/rooms/${roomId}/join`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...spoofedHeaders(i) },
+      });
+      await res.body?.cancel();
+      return res.status;
+    };
+    assert.deepEqual([await claim(1), await claim(2), await claim(3)], [404, 404, 429]);
   });
 
   it("a spoofed header changes nothing for WebSocket upgrades either", async () => {
