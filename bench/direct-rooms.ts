@@ -1,0 +1,49 @@
+import { once } from "node:events";
+import Redis, { Cluster } from "ioredis";
+import { createCommandClient } from "../lib/redis/client";
+import { RedisRoomStore } from "../lib/rooms/redis-store";
+import { seatCookieName } from "../lib/rooms/seat-cookie";
+import type { BenchRoom } from "./target";
+import { inBatches } from "./time";
+
+/** `redis+cluster://host:port,host:port` (the form REDIS_URL takes for a Redis Cluster). */
+export const CLUSTER_SCHEME = "redis+cluster://";
+
+/**
+ * A command client for `url`. A cluster client is handed to the store as a `Redis`: the store only
+ * issues single-slot commands (every key of a room carries its hash tag), which a Cluster client
+ * routes. To be replaced by the product's own factory once REDIS_URL accepts cluster URLs.
+ */
+function commandClient(url: string): Redis {
+  if (!url.startsWith(CLUSTER_SCHEME)) return createCommandClient(url, "bench-rooms");
+  const nodes = url
+    .slice(CLUSTER_SCHEME.length)
+    .split(",")
+    .map((hostPort) => {
+      const [host, port] = hostPort.split(":");
+      return { host: host!, port: Number(port) };
+    });
+  return new Cluster(nodes, { redisOptions: { connectionName: "bench-rooms" } }) as unknown as Redis;
+}
+
+/**
+ * Private rooms with one seat each, created straight in Redis by the product's own store
+ * (lib/rooms/redis-store.ts: the same MULTI that `POST /api/rooms` runs, room id, seat token and
+ * its hash included), without Next's request pipeline: 10 000 rooms over HTTP would cost the
+ * servers about a minute of CPU before anything is measured. Each room's cookie is the seat
+ * cookie the route would have set; every socket of the room presents it (one browser).
+ */
+export async function createRoomsDirect(redisUrl: string, count: number, width = 100): Promise<BenchRoom[]> {
+  const client = commandClient(redisUrl);
+  try {
+    // Connected first: before its first connection every command would wait on a "ready" listener of its own.
+    if (client.status !== "ready") await once(client, "ready");
+    const store = new RedisRoomStore(client, "bench");
+    return await inBatches(count, width, async () => {
+      const { room, token } = await store.create({ ttlSeconds: 3600, capacity: 50 });
+      return { roomId: room.roomId, cookie: `${seatCookieName(room.roomId)}=${token}` };
+    });
+  } finally {
+    client.disconnect();
+  }
+}

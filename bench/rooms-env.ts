@@ -1,0 +1,58 @@
+import { LOOPBACK_EXEMPT, startApp, type AppInstance } from "../tests/helpers/app-server";
+import { startRedis } from "../tests/helpers/redis-server";
+import { redisServerPid } from "./proc";
+import { startRedisCluster } from "./redis-cluster";
+
+/** Where many-rooms runs: two fresh Flare instances on a Redis of their own (one server, or a cluster). */
+export type RoomsEnv = {
+  topology: "redis" | "cluster";
+  redisUrl: string;
+  redisPids: number[];
+  a: AppInstance;
+  b: AppInstance;
+  stop(): Promise<void>;
+};
+
+/**
+ * Fresh processes, so that neither the other scenarios' heaps nor 10 000 rooms' state leak from one
+ * into the other. `cluster`: a 3-master Redis Cluster started here (REDIS_URL=redis+cluster://…).
+ */
+export async function startRoomsEnv(topology: RoomsEnv["topology"]): Promise<RoomsEnv> {
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+  };
+  try {
+    let redisUrl: string;
+    let redisPids: number[];
+    if (topology === "cluster") {
+      const cluster = await startRedisCluster(3);
+      stops.push(cluster.stop);
+      [redisUrl, redisPids] = [cluster.url, cluster.pids];
+    } else {
+      const redis = await startRedis();
+      if (!redis) throw new Error("redis-server not found on PATH: the bench needs it");
+      stops.push(redis.stop);
+      [redisUrl, redisPids] = [redis.url, [await redisServerPid(redis.url)]];
+    }
+    const env = { REDIS_URL: redisUrl, RATE_LIMIT_EXEMPT: LOOPBACK_EXEMPT };
+    const started = await Promise.allSettled(
+      ["rooms-a", "rooms-b"].map((id) => startApp({ env: { ...env, INSTANCE_ID: id }, timeoutMs: 60_000 })),
+    );
+    for (const s of started) if (s.status === "fulfilled") stops.push(() => stopApp(s.value));
+    const [a, b] = started.map((s) => {
+      if (s.status === "rejected") throw s.reason;
+      return s.value;
+    });
+    return { topology, redisUrl, redisPids, a: a!, b: b!, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+/** SIGTERM, then SIGKILL after 10 s (an instance closing 10 000 sockets takes a moment). */
+async function stopApp(app: AppInstance): Promise<void> {
+  const timer = setTimeout(() => void app.kill(), 10_000);
+  await app.stop().finally(() => clearTimeout(timer));
+}
