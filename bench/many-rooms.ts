@@ -3,6 +3,7 @@ import { createRoomsDirect } from "./direct-rooms";
 import { driveRooms, type DriveResult } from "./drive";
 import { IdleHolder } from "./idle-sockets";
 import { countErrors } from "./latency";
+import { callRates, commandCalls } from "./redis-calls";
 import { CpuMeter, perThousand, totalRssKb, type CpuUse, type PerThousand } from "./proc";
 import type { RoomsEnv } from "./rooms-env";
 import { round } from "./stats";
@@ -39,7 +40,13 @@ export type RoomsWindow = DriveResult & {
   idleFrames: number;
 };
 
-export type IdleWindow = { roomsHeld: [number, number]; cpu: CpuUse; idleFrames: number };
+export type IdleWindow = {
+  roomsHeld: [number, number];
+  cpu: CpuUse;
+  idleFrames: number;
+  /** What Redis ran meanwhile: [command, calls per second], busiest first. */
+  redisCalls: (readonly [string, number])[];
+};
 
 export type ManyRoomsResult = {
   topology: RoomsEnv["topology"];
@@ -107,10 +114,12 @@ export async function measureManyRooms(o: ManyRoomsOptions): Promise<ManyRoomsRe
     const idleFrames = async () =>
       (await Promise.all(holders.map((h) => h.counts()))).reduce((s, c) => s + c.frames, 0);
     const idleWindow = async (): Promise<IdleWindow> => {
-      const before = await idleFrames();
+      const [before, callsBefore] = [await idleFrames(), await commandCalls(env.redisNodeUrls)];
       meter.start();
       await sleep(idleMs);
-      return { roomsHeld: held, cpu: meter.stop(), idleFrames: (await idleFrames()) - before };
+      const cpu = meter.stop();
+      const redisCalls = callRates(callsBefore, await commandCalls(env.redisNodeUrls), cpu.wallSeconds);
+      return { roomsHeld: held, cpu, idleFrames: (await idleFrames()) - before, redisCalls };
     };
     const drive = async (count: number, perSecond: number, tag: string): Promise<RoomsWindow> => {
       const before = await idleFrames();

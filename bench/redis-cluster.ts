@@ -13,7 +13,7 @@ import { sleep } from "./time";
 const run = promisify(execFile);
 
 /** A Redis Cluster of `masters` masters and no replicas, owned by the bench. */
-export type RedisCluster = { url: string; pids: number[]; stop(): Promise<void> };
+export type RedisCluster = { url: string; pids: number[]; nodeUrls: string[]; stop(): Promise<void> };
 
 /**
  * `redis-server --cluster-enabled yes` × `masters` on free ports (each with its own nodes.conf in a
@@ -42,7 +42,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     await run(cli, ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"]);
     await clusterOk(nodes, 20_000);
     const pids = await Promise.all(nodes.map((n) => redisServerPid(n.url)));
-    return { url: `${CLUSTER_SCHEME}${addresses.join(",")}`, pids, stop };
+    return { url: `${CLUSTER_SCHEME}${addresses.join(",")}`, pids, nodeUrls: nodes.map((n) => n.url), stop };
   } catch (e) {
     await stop();
     throw e;

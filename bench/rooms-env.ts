@@ -8,6 +8,8 @@ export type RoomsEnv = {
   topology: "redis" | "cluster";
   redisUrl: string;
   redisPids: number[];
+  /** `redis://` of every node (one, or each master). */
+  redisNodeUrls: string[];
   a: AppInstance;
   b: AppInstance;
   stop(): Promise<void>;
@@ -25,15 +27,16 @@ export async function startRoomsEnv(topology: RoomsEnv["topology"]): Promise<Roo
   try {
     let redisUrl: string;
     let redisPids: number[];
+    let redisNodeUrls: string[];
     if (topology === "cluster") {
       const cluster = await startRedisCluster(3);
       stops.push(cluster.stop);
-      [redisUrl, redisPids] = [cluster.url, cluster.pids];
+      [redisUrl, redisPids, redisNodeUrls] = [cluster.url, cluster.pids, cluster.nodeUrls];
     } else {
       const redis = await startRedis();
       if (!redis) throw new Error("redis-server not found on PATH: the bench needs it");
       stops.push(redis.stop);
-      [redisUrl, redisPids] = [redis.url, [await redisServerPid(redis.url)]];
+      [redisUrl, redisPids, redisNodeUrls] = [redis.url, [await redisServerPid(redis.url)], [redis.url]];
     }
     const env = { REDIS_URL: redisUrl, RATE_LIMIT_EXEMPT: LOOPBACK_EXEMPT };
     const started = await Promise.allSettled(
@@ -44,7 +47,7 @@ export async function startRoomsEnv(topology: RoomsEnv["topology"]): Promise<Roo
       if (s.status === "rejected") throw s.reason;
       return s.value;
     });
-    return { topology, redisUrl, redisPids, a: a!, b: b!, stop: stopAll };
+    return { topology, redisUrl, redisPids, redisNodeUrls, a: a!, b: b!, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

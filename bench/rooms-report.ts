@@ -17,6 +17,8 @@ function lessIdle(w: RoomsWindow, idle: IdleWindow, pick: "serverSeconds" | "red
   return w.deliveries > 0 ? ((w.cpu[pick] - idlePerSecond * w.cpu.wallSeconds) / w.deliveries) * 1000 : NaN;
 }
 
+const calls = (i: IdleWindow) => i.redisCalls.map(([name, rate]) => `${name} ${rate}`).join(", ") || "none";
+
 type Row = [label: string, small: number, sameLoad: number, wide: number, ratio: boolean];
 
 function rows(r: ManyRoomsResult): Row[] {
@@ -75,6 +77,7 @@ export function formatManyRooms(results: ManyRoomsResult[]): string {
         `  joins: ${join.joined}/${join.sockets} sockets in ${join.seconds} s (${join.skipped} not tried), ` +
           `server CPU ${num(join.per1kSockets.serverSeconds)} s / 1k, Redis CPU ${num(join.per1kSockets.redisSeconds)} s / 1k; ` +
           `failures ${errs(join.failures)}`,
+        `  Redis calls / s while idle: small ${calls(r.idleSmall)}; large ${calls(r.idleLarge)}`,
         `  closed by server ${errs(r.closedByServer)}; errors ${errs(r.errors)}`,
       ];
     })
