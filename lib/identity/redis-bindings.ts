@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { Commands } from "../redis/commands";
 import { clientBindingKey } from "../redis/keys";
 import { defineScripts } from "../redis/scripts";
@@ -10,7 +10,7 @@ const OUTCOMES = { 1: "bound", 0: "matched", [-1]: "taken" } as const satisfies 
 export class RedisBindings implements ClientBindings {
   private readonly cmd: Commands;
 
-  constructor(client: Redis, instanceId: string) {
+  constructor(client: RedisClient, instanceId: string) {
     defineScripts(client);
     this.cmd = new Commands(client, instanceId);
   }

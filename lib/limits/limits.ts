@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import type { Env } from "../env";
 import { log } from "../observability/log";
 import { metrics } from "../observability/metrics";
@@ -8,7 +8,7 @@ import { normalizeAddress } from "../server/client-address";
 import { Budget } from "./budget";
 import { ConcurrencyLimit, type Release } from "./concurrency";
 
-/** Budgets per client address over time; with Redis, shared by every instance. */
+/** Budgets per client address over time; with RedisClient, shared by every instance. */
 export type BudgetName = "joins" | "rooms" | "posts" | "seatClaims";
 /** Slots per client address held at once on this instance. */
 export type SlotName = "sockets" | "sseStreams";
@@ -50,7 +50,7 @@ export class Limits {
   private loggedRefusals = new Set<string>();
   private loggedSince = Date.now();
 
-  constructor(config: LimitsConfig, redis: Redis | null) {
+  constructor(config: LimitsConfig, redis: RedisClient | null) {
     this.exempt = new Set(config.RATE_LIMIT_EXEMPT.map(normalizeAddress));
     const commands = redis ? new Commands(redis, "limits") : null;
     const perMinute = (name: string, points: number) => new Budget({ name, points, windowSeconds: 60 }, commands);

@@ -1,4 +1,5 @@
-import type Redis from "ioredis";
+import type { Command } from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { metrics } from "./metrics";
 
 /**
@@ -6,13 +7,15 @@ import { metrics } from "./metrics";
  * command hook, so `sendCommand` is wrapped: one clock read when the command is queued and one
  * when it settles. Not for the blocking reader: its XREAD waits by design.
  */
-export function timeCommands(client: Redis): void {
+export function timeCommands(client: RedisClient): void {
   const histogram = metrics().redisCommandSeconds;
-  const send = client.sendCommand.bind(client);
-  client.sendCommand = ((command, stream) => {
+  // Redis and Cluster both send through `sendCommand(command, …)`; their extra parameters differ.
+  const target = client as unknown as { sendCommand: (command: Command, ...rest: unknown[]) => unknown };
+  const send = target.sendCommand.bind(client);
+  target.sendCommand = (command, ...rest) => {
     const started = process.hrtime.bigint();
     const observe = () => histogram.observe({ command: command.name }, Number(process.hrtime.bigint() - started) / 1e9);
     command.promise.then(observe, observe);
-    return send(command, stream);
-  }) as typeof client.sendCommand;
+    return send(command, ...rest);
+  };
 }

@@ -1,12 +1,16 @@
-import Redis, { type RedisOptions } from "ioredis";
+import Redis, { Cluster, type RedisOptions } from "ioredis";
 import { env } from "../env";
 import { log } from "../observability/log";
 import { timeCommands } from "../observability/redis-timing";
+import { redisTarget } from "./url";
 
 /**
  * Redis connections. One shared command client per process (server.ts and the Next bundle load
  * separate copies of this module, so it lives on globalThis), plus one duplicated connection per
  * bus for the stream reader's subscriptions.
+ *
+ * REDIS_URL may name a Redis Cluster (lib/redis/url.ts): the command client is then an ioredis
+ * `Cluster`, which routes each command to the master of its key's slot and follows MOVED/ASK.
  *
  * The command client fails fast and never hangs: no offline queue, no resending of commands that
  * were in flight when the connection dropped, a 2 s command timeout. A caller gets an error within
@@ -34,23 +38,44 @@ export function commandClientOptions(connectionName = "flare"): RedisOptions {
   };
 }
 
+/** The command connection: one Redis, or a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
+
 /** A command client of its own (tests, scripts). Most code wants `sharedRedis()`. */
-export function createCommandClient(url: string, connectionName = "flare"): Redis {
-  const client = new Redis(url, commandClientOptions(connectionName));
+export function createCommandClient(url: string, connectionName = "flare"): RedisClient {
+  const target = redisTarget(url);
+  const client =
+    target.kind === "single"
+      ? new Redis(url, commandClientOptions(connectionName))
+      : new Cluster(target.nodes, {
+          redisOptions: { ...commandClientOptions(connectionName), ...target.options },
+          enableOfflineQueue: false,
+          scaleReads: "master",
+          clusterRetryStrategy: (times) => backoffMs(times),
+          slotsRefreshTimeout: 2000,
+          // A failover or a slot move answers CLUSTERDOWN/TRYAGAIN for a moment: retry within the command timeout.
+          retryDelayOnClusterDown: 200,
+          retryDelayOnTryAgain: 100,
+          retryDelayOnFailover: 200,
+        });
   logConnectionState(client, connectionName);
   timeCommands(client);
   return client;
 }
 
 /**
- * The stream reader's connection (sharded pub/sub, plus nothing else): commands issued while it
- * reconnects wait for it (offline queue on, no retry limit, no command timeout). Commands in flight
- * at a disconnect are NOT resent and subscriptions are NOT restored by ioredis: after a reconnect
- * the reader subscribes again and catches up from its cursors itself, in that order (see
- * lib/bus/redis/reader/stream-reader.ts).
+ * A connection of the stream reader (sharded pub/sub, plus nothing else): to the one Redis, or to
+ * one master of a cluster (`node`). Commands issued while it reconnects wait for it (offline queue
+ * on, no retry limit, no command timeout). Commands in flight at a disconnect are NOT resent and
+ * subscriptions are NOT restored by ioredis: after a reconnect the reader subscribes again and
+ * catches up from its cursors itself, in that order (see lib/bus/redis/reader/stream-reader.ts).
  */
-export function createReaderClient(base: Redis, connectionName: string): Redis {
-  const client = base.duplicate({
+export function createReaderClient(
+  base: RedisClient,
+  connectionName: string,
+  node?: { host: string; port: number },
+): Redis {
+  const options: RedisOptions = {
     connectionName,
     enableOfflineQueue: true,
     autoResendUnfulfilledCommands: false,
@@ -61,7 +86,11 @@ export function createReaderClient(base: Redis, connectionName: string): Redis {
     // Back sooner than the command client (cap 1 s, not 2 s): after Redis restarts empty, the
     // reader should notice (and reset its listeners) before the hub serves joins from the new log.
     retryStrategy: (times: number) => backoffMs(times, 1000),
-  });
+  };
+  const client =
+    base instanceof Cluster
+      ? new Redis({ ...base.options.redisOptions, ...options, host: node?.host, port: node?.port })
+      : base.duplicate(options);
   logConnectionState(client, connectionName);
   return client;
 }
@@ -70,7 +99,7 @@ export function createReaderClient(base: Redis, connectionName: string): Redis {
  * Logs a connection's errors at most once per state change: one line when it goes down (with the
  * first error), one when it is back. No spam while Redis stays down.
  */
-export function logConnectionState(client: Redis, label: string): void {
+export function logConnectionState(client: RedisClient, label: string): void {
   let down = false;
   client.on("error", (e: Error) => {
     if (down) return;
@@ -85,10 +114,10 @@ export function logConnectionState(client: Redis, label: string): void {
 }
 
 const KEY = Symbol.for("flare.redis.command");
-type Global = typeof globalThis & { [KEY]?: Redis };
+type Global = typeof globalThis & { [KEY]?: RedisClient };
 
 /** The process's shared command client, or null when REDIS_URL is unset. */
-export function sharedRedis(): Redis | null {
+export function sharedRedis(): RedisClient | null {
   const url = env().REDIS_URL;
   if (!url) return null;
   const g = globalThis as Global;
@@ -97,13 +126,13 @@ export function sharedRedis(): Redis | null {
 }
 
 /** Forgets the shared client (after it was closed) so a later `sharedRedis()` makes a new one. */
-export function releaseSharedRedis(client: Redis): void {
+export function releaseSharedRedis(client: RedisClient): void {
   const g = globalThis as Global;
   if (g[KEY] === client) delete g[KEY];
 }
 
 /** QUIT, falling back to a hard disconnect after `timeoutMs`. Never rejects. */
-export async function closeClient(client: Redis, timeoutMs = 1000): Promise<void> {
+export async function closeClient(client: RedisClient, timeoutMs = 1000): Promise<void> {
   if (client.status === "end") return;
   if (client.status !== "ready") {
     client.disconnect();

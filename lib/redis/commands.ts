@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "./client";
 import { FlareError, isFlareError } from "../protocol";
 import { COMMAND_TIMEOUT_MS } from "./client";
 import { ROOM_NOT_FOUND_REPLY } from "./scripts/prelude";
@@ -16,14 +16,14 @@ export class Commands {
   private loggedReplyErrors = new Set<string>();
 
   constructor(
-    readonly client: Redis,
+    readonly client: RedisClient,
     readonly instanceId: string,
   ) {
     this.everReady = client.status === "ready";
     if (!this.everReady) client.once("ready", () => (this.everReady = true));
   }
 
-  async run<T>(op: (client: Redis) => Promise<T>): Promise<T> {
+  async run<T>(op: (client: RedisClient) => Promise<T>): Promise<T> {
     try {
       if (this.client.status !== "ready") await this.firstConnection();
       return await op(this.client);

@@ -1,8 +1,9 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../redis/client";
 import { z } from "zod";
 import { FlareError } from "../protocol";
 import { Commands } from "../redis/commands";
 import { allRoomKeys, roomKeys } from "../redis/keys";
+import { pipelineBySlot } from "../redis/pipeline";
 import { defineScripts } from "../redis/scripts";
 import { hashToken, newRoomId, newSeatToken } from "./tokens";
 import type { RoomMeta, RoomStore, SeatClaim } from "./types";
@@ -13,7 +14,7 @@ const metaSchema = z.object({ capacity: z.coerce.number().int(), expiresAt: z.co
 export class RedisRoomStore implements RoomStore {
   private readonly cmd: Commands;
 
-  constructor(client: Redis, instanceId: string) {
+  constructor(client: RedisClient, instanceId: string) {
     defineScripts(client);
     this.cmd = new Commands(client, instanceId);
   }
@@ -41,12 +42,15 @@ export class RedisRoomStore implements RoomStore {
 
   async existing(roomIds: readonly string[]): Promise<Set<string>> {
     if (roomIds.length === 0) return new Set();
-    const res = await this.cmd.run((r) => {
-      const pipe = r.pipeline();
-      for (const id of roomIds) pipe.exists(roomKeys(id).meta);
-      return pipe.exec();
-    });
-    return new Set(roomIds.filter((_, i) => res?.[i]?.[1] === 1));
+    const res = await this.cmd.run((r) =>
+      pipelineBySlot(
+        r,
+        roomIds,
+        (id) => roomKeys(id).meta,
+        (pipe, id) => pipe.exists(roomKeys(id).meta),
+      ),
+    );
+    return new Set(roomIds.filter((_, i) => res[i]?.[1] === 1));
   }
 
   async getSeated(roomId: string, token: string): Promise<{ room: RoomMeta; seated: boolean } | null> {

@@ -243,8 +243,8 @@ describe("RedisBus", async () => {
       offs.push(await follow(b, busy, undefined, rb));
       try {
         await a.append(draft(busy, "warm up")); // loads the script (EVALSHA → NOSCRIPT → EVAL) before counting
-      await eventually(() => rb.messages.length === 1, 3000, "warm up on b");
-      await admin.config("RESETSTAT");
+        await eventually(() => rb.messages.length === 1, 3000, "warm up on b");
+        await admin.config("RESETSTAT");
         for (let i = 0; i < 50; i++) await a.append(draft(busy, `m${i}`));
         await eventually(() => rb.messages.length === 51, 3000, "50 messages on b");
         const stats = commandStats(String(await admin.info("commandstats")));

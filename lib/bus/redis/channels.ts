@@ -9,6 +9,7 @@ import {
 import { type ChannelEvent, FlareError, isMessageId } from "../../protocol";
 import type { Commands } from "../../redis/commands";
 import { allRoomKeys, channelKey } from "../../redis/keys";
+import { pipelineBySlot } from "../../redis/pipeline";
 import { RoomFeed } from "../feed";
 import type { Feed, FeedHandlers, HistoryResult } from "../types";
 import { idTime } from "../stored-message";
@@ -31,14 +32,18 @@ export class RedisChannelLog implements ChannelLog {
 
   async emit(drafts: ChannelDraft[], retention: Retention): Promise<ChannelEvent[]> {
     const results = await this.cmd.run(async (c) => {
-      const pipe = c.pipeline();
-      for (const { channel, event, data } of drafts) {
-        const json = JSON.stringify(data);
-        if (isRoomChannel(channel))
-          pipe.flareEmitRoom(...allRoomKeys(channel), channel, retention.maxLength, event, json);
-        else pipe.flareEmit(channelKey(channel), retention.maxLength, retention.expireAfterSecs * 1000, event, json);
-      }
-      const replies = (await pipe.exec()) ?? [];
+      const replies = await pipelineBySlot(
+        c,
+        drafts,
+        ({ channel }) => channelKey(channel),
+        (pipe, draft) => {
+          const { channel, event } = draft;
+          const json = JSON.stringify(draft.data);
+          if (isRoomChannel(channel))
+            pipe.flareEmitRoom(...allRoomKeys(channel), channel, retention.maxLength, event, json);
+          else pipe.flareEmit(channelKey(channel), retention.maxLength, retention.expireAfterSecs * 1000, event, json);
+        },
+      );
       const failed = replies.find(([err]) => err);
       if (failed?.[0]) throw failed[0];
       return replies.map(([, id]) => id);

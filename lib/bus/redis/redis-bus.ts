@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../../redis/client";
 import { env } from "../../env";
 import { FlareError, type Message } from "../../protocol";
 import { closeClient, createCommandClient } from "../../redis/client";
@@ -34,7 +34,7 @@ const SYNC_WAIT_MS = 1500;
 export type RedisBusOptions = {
   instanceId: string;
   /** An existing command client (the process's shared one)… */
-  client?: Redis;
+  client?: RedisClient;
   /** …or a URL to open one of its own (tests: two buses = two instances in one process). */
   url?: string;
   /** Defaults to env().PRESENCE_TTL_MS. */
@@ -49,7 +49,7 @@ export class RedisBus implements Bus {
   readonly instanceId: string;
   readonly presence: Presence;
   readonly channels: RedisChannelLog;
-  private readonly client: Redis;
+  private readonly client: RedisClient;
   private readonly cmd: Commands;
   private readonly reader: StreamReader;
   /** Whether the bus opened its client itself (and so closes it). */

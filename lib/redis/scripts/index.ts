@@ -1,5 +1,5 @@
-import type Redis from "ioredis";
 import type { RedisCommander } from "ioredis";
+import type { RedisClient } from "../client";
 import { channelScripts } from "./channels";
 import { clientBindingScripts } from "./client-bindings";
 import { eventScripts } from "./events";
@@ -31,7 +31,7 @@ const SCRIPTS: Record<FlareCommand, ScriptDefinition> = {
 };
 
 /** Registers the scripts on a client (idempotent). */
-export function defineScripts(client: Redis): void {
+export function defineScripts(client: RedisClient): void {
   for (const [name, definition] of Object.entries(SCRIPTS)) {
     if (!Object.hasOwn(client, name)) client.defineCommand(name, definition);
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import type Redis from "ioredis";
+import type { RedisClient } from "../../../lib/redis/client";
 import { Budget } from "../../../lib/limits/budget";
 import { Limits, type LimitsConfig } from "../../../lib/limits/limits";
 import { isFlareError } from "../../../lib/protocol";
@@ -75,7 +75,7 @@ describe("Limits (in memory)", () => {
 describe("Budget on Redis", async () => {
   const redis = await startRedis();
   const skip = redis ? false : "redis-server not found";
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   const client = () => {
     const c = createCommandClient(redis!.url, "limits-test");
     clients.push(c);

@@ -1,4 +1,4 @@
-import type Redis from "ioredis";
+import type { RedisClient } from "../../../redis/client";
 import { START_ID } from "../../../protocol";
 import { CONTROL_STREAM } from "../../../redis/keys";
 import { entryId, type ReaderRegistry, type ReaderRoom } from "./registry";
@@ -34,7 +34,7 @@ function entriesAt(results: PipelineResults, i: number): unknown[] {
  * A log whose epoch moved while the read was in flight is left for the next round.
  */
 export async function catchUp(
-  command: Redis,
+  command: RedisClient,
   registry: ReaderRegistry,
   logs: readonly ReaderRoom[],
   control: boolean,
@@ -78,7 +78,7 @@ export async function catchUp(
 }
 
 /** Entries after `cursor`, or (no cursor yet) the stream's newest entry, to start after it. */
-function readFrom(pipe: ReturnType<Redis["pipeline"]>, key: string, cursor: string | undefined): void {
+function readFrom(pipe: ReturnType<RedisClient["pipeline"]>, key: string, cursor: string | undefined): void {
   if (cursor === undefined) pipe.xrevrange(key, "+", "-", "COUNT", 1);
   else pipe.xrange(key, cursor === START_ID ? "-" : `(${cursor}`, "+", "COUNT", CATCH_UP_PAGE);
 }

@@ -1,5 +1,7 @@
+import calculateSlot from "cluster-key-slot";
 import type Redis from "ioredis";
-import { createReaderClient } from "../../../redis/client";
+import { createReaderClient, type RedisClient } from "../../../redis/client";
+import type { ShardNode } from "./shard-map";
 
 /** A command that was in flight when the reader connection closed: it will never be answered. */
 export class ReaderLost extends Error {
@@ -12,8 +14,8 @@ export class ReaderLost extends Error {
 const CHANNELS_PER_COMMAND = 1000;
 
 /**
- * The reader's own connection, duplicated from the command client and subscribed (sharded pub/sub)
- * to the key of every stream the reader follows: which incarnation it is in (`generation`, bumped
+ * A reader connection (to the one Redis, or to one master of a cluster), subscribed (sharded
+ * pub/sub) to the key of every stream its shard follows: which incarnation it is in (`generation`, bumped
  * on every `ready`), and a guard that abandons commands in flight when it closes. Subscriptions do
  * not survive a reconnect: the reader subscribes again and catches up from its cursors.
  */
@@ -23,8 +25,13 @@ export class ReaderConnection {
   /** Aborted when the connection closes; renewed for the next incarnation. */
   private life = new AbortController();
 
-  constructor(command: Redis, name: string, onNotice: (channel: string, notice: string) => void) {
-    this.client = createReaderClient(command, name);
+  constructor(
+    command: RedisClient,
+    name: string,
+    private readonly node: ShardNode | undefined,
+    onNotice: (channel: string, notice: string) => void,
+  ) {
+    this.client = createReaderClient(command, name, node);
     this.client.on("smessage", onNotice);
     this.client.on("ready", () => {
       this.generation++;
@@ -49,10 +56,17 @@ export class ReaderConnection {
     });
   }
 
-  /** Resolves once Redis has confirmed every subscription: notices published from then on reach us. */
+  /**
+   * Resolves once Redis has confirmed every subscription: notices published from then on reach us.
+   * On a cluster one SSUBSCRIBE may only name channels of one hash slot.
+   */
   async subscribe(channels: readonly string[]): Promise<void> {
-    for (let i = 0; i < channels.length; i += CHANNELS_PER_COMMAND)
-      await this.guard(this.client.ssubscribe(...channels.slice(i, i + CHANNELS_PER_COMMAND)));
+    const groups = this.node ? bySlot(channels) : [channels];
+    const commands: Promise<unknown>[] = [];
+    for (const group of groups)
+      for (let i = 0; i < group.length; i += CHANNELS_PER_COMMAND)
+        commands.push(this.client.ssubscribe(...group.slice(i, i + CHANNELS_PER_COMMAND)));
+    await this.guard(Promise.all(commands));
   }
 
   /** Best effort: a subscription left behind only brings notices the reader drops. */
@@ -64,4 +78,15 @@ export class ReaderConnection {
   disconnect(): void {
     this.client.disconnect();
   }
+}
+
+function bySlot(channels: readonly string[]): string[][] {
+  const groups = new Map<number, string[]>();
+  for (const c of channels) {
+    const slot = calculateSlot(c);
+    const group = groups.get(slot);
+    if (group) group.push(c);
+    else groups.set(slot, [c]);
+  }
+  return [...groups.values()];
 }
