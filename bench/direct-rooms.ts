@@ -1,30 +1,9 @@
 import { once } from "node:events";
-import Redis, { Cluster } from "ioredis";
 import { createCommandClient } from "../lib/redis/client";
 import { RedisRoomStore } from "../lib/rooms/redis-store";
 import { seatCookieName } from "../lib/rooms/seat-cookie";
 import type { BenchRoom } from "./target";
 import { inBatches } from "./time";
-
-/** `redis+cluster://host:port,host:port` (the form REDIS_URL takes for a Redis Cluster). */
-export const CLUSTER_SCHEME = "redis+cluster://";
-
-/**
- * A command client for `url`. A cluster client is handed to the store as a `Redis`: the store only
- * issues single-slot commands (every key of a room carries its hash tag), which a Cluster client
- * routes. To be replaced by the product's own factory once REDIS_URL accepts cluster URLs.
- */
-function commandClient(url: string): Redis {
-  if (!url.startsWith(CLUSTER_SCHEME)) return createCommandClient(url, "bench-rooms");
-  const nodes = url
-    .slice(CLUSTER_SCHEME.length)
-    .split(",")
-    .map((hostPort) => {
-      const [host, port] = hostPort.split(":");
-      return { host: host!, port: Number(port) };
-    });
-  return new Cluster(nodes, { redisOptions: { connectionName: "bench-rooms" } }) as unknown as Redis;
-}
 
 /**
  * Private rooms with one seat each, created straight in Redis by the product's own store
@@ -34,7 +13,8 @@ function commandClient(url: string): Redis {
  * cookie the route would have set; every socket of the room presents it (one browser).
  */
 export async function createRoomsDirect(redisUrl: string, count: number, width = 100): Promise<BenchRoom[]> {
-  const client = commandClient(redisUrl);
+  // The product's factory: one Redis, or a Cluster client for a redis+cluster:// URL.
+  const client = createCommandClient(redisUrl, "bench-rooms");
   try {
     // Connected first: before its first connection every command would wait on a "ready" listener of its own.
     if (client.status !== "ready") await once(client, "ready");

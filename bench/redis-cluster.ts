@@ -6,7 +6,6 @@ import { promisify } from "node:util";
 import Redis from "ioredis";
 import { startRedis, type RedisServer } from "../tests/helpers/redis-server";
 import { findBinary } from "../tests/helpers/skip";
-import { CLUSTER_SCHEME } from "./direct-rooms";
 import { redisServerPid } from "./proc";
 import { sleep } from "./time";
 
@@ -42,7 +41,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     await run(cli, ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"]);
     await clusterOk(nodes, 20_000);
     const pids = await Promise.all(nodes.map((n) => redisServerPid(n.url)));
-    return { url: `${CLUSTER_SCHEME}${addresses.join(",")}`, pids, nodeUrls: nodes.map((n) => n.url), stop };
+    return { url: `redis+cluster://${addresses.join(",")}`, pids, nodeUrls: nodes.map((n) => n.url), stop };
   } catch (e) {
     await stop();
     throw e;
