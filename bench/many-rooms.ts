@@ -38,6 +38,8 @@ export type RoomsWindow = DriveResult & {
   seconds: number;
   /** Frames the idle rooms' sockets received during the window (nobody sends there). */
   idleFrames: number;
+  /** What Redis ran from the warmup to the end: [command, calls per message sent], busiest first. */
+  redisCallsPerDelivery: (readonly [string, number])[];
 };
 
 export type IdleWindow = {
@@ -65,7 +67,9 @@ export type ManyRoomsResult = {
   /** RSS of both instances, MB (no GC first). */
   rssMb: { small: number; large: number };
   idleSmall: IdleWindow;
+  /** Before the large case's loaded windows and after them (the background work varies). */
   idleLarge: IdleWindow;
+  idleLargeAfter: IdleWindow;
   /** `small` rooms held, all sending. */
   small: RoomsWindow;
   /** `rooms` held; the same rooms send at the same rate as in `small`. */
@@ -122,10 +126,20 @@ export async function measureManyRooms(o: ManyRoomsOptions): Promise<ManyRoomsRe
       return { roomsHeld: held, cpu, idleFrames: (await idleFrames()) - before, redisCalls };
     };
     const drive = async (count: number, perSecond: number, tag: string): Promise<RoomsWindow> => {
-      const before = await idleFrames();
+      const [before, callsBefore] = [await idleFrames(), await commandCalls(env.redisNodeUrls)];
       const driven = await driveRooms({ rooms: clients.slice(0, count), meter, tag, perSecond, ...window });
-      const frames = (await idleFrames()) - before;
-      return { ...driven, roomsHeld: held, activeRooms: count, perSecond, seconds: window.seconds, idleFrames: frames };
+      // Every message sent in the window, warmup included, has one delivery (one receiver a room).
+      const sent = count * perSecond * (window.warmupSeconds + window.seconds);
+      const redisCallsPerDelivery = callRates(callsBefore, await commandCalls(env.redisNodeUrls), sent, 2);
+      return {
+        ...driven,
+        roomsHeld: held,
+        activeRooms: count,
+        perSecond,
+        seconds: window.seconds,
+        idleFrames: (await idleFrames()) - before,
+        redisCallsPerDelivery,
+      };
     };
 
     await sleep(1000); // the joins' "joined" messages and presence settle
@@ -165,6 +179,7 @@ export async function measureManyRooms(o: ManyRoomsOptions): Promise<ManyRoomsRe
     const idleLarge = await idleWindow();
     const sameLoad = await drive(small, smallRate, "same");
     const wide = await drive(active, activeRate, "wide");
+    const idleLargeAfter = await idleWindow();
     const counts = await Promise.all(holders.map((h) => h.counts()));
     const closedByServer: Record<string, number> = {};
     for (const c of [...counts.map((x) => x.closedByServer), ...clients.flat().map(closeCodes)])
@@ -185,6 +200,7 @@ export async function measureManyRooms(o: ManyRoomsOptions): Promise<ManyRoomsRe
       rssMb: { small: mb(rssSmall), large: mb(rssLarge) },
       idleSmall,
       idleLarge,
+      idleLargeAfter,
       small: smallResult,
       sameLoad,
       wide,

@@ -1,4 +1,5 @@
 import Redis from "ioredis";
+import { round } from "./stats";
 
 /**
  * Commands Redis executed, by name, summed over `urls` (every master of a cluster), from
@@ -22,11 +23,20 @@ export async function commandCalls(urls: readonly string[]): Promise<Record<stri
   return calls;
 }
 
-/** Calls per second between two readings, the busiest `top` commands first (INFO itself left out). */
-export function callRates(before: Record<string, number>, after: Record<string, number>, seconds: number, top = 6) {
+/**
+ * Calls between two readings divided by `per` (seconds, messages), the busiest `top` commands
+ * first, to `digits` decimals (INFO itself left out).
+ */
+export function callRates(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  per: number,
+  digits = 0,
+  top = 6,
+) {
   return Object.entries(after)
     .filter(([name]) => name !== "info")
-    .map(([name, n]) => [name, Math.round((n - (before[name] ?? 0)) / seconds)] as const)
+    .map(([name, n]) => [name, round((n - (before[name] ?? 0)) / per, digits)] as const)
     .filter(([, rate]) => rate > 0)
     .sort((x, y) => y[1] - x[1])
     .slice(0, top);

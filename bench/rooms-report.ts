@@ -11,19 +11,24 @@ function num(x: number): string {
   return x.toPrecision(3).replace(/\.?0+$/, "");
 }
 
+/** CPU seconds per second with nobody sending, over one or more idle windows. */
+function idleRate(idle: IdleWindow[], pick: "serverSeconds" | "redisSeconds"): number {
+  return idle.reduce((s, i) => s + i.cpu[pick], 0) / idle.reduce((s, i) => s + i.cpu.wallSeconds, 0);
+}
+
 /** CPU seconds per 1000 deliveries less what the same wall time costs with nobody sending. */
-function lessIdle(w: RoomsWindow, idle: IdleWindow, pick: "serverSeconds" | "redisSeconds"): number {
-  const idlePerSecond = idle.cpu[pick] / idle.cpu.wallSeconds;
+function lessIdle(w: RoomsWindow, idle: IdleWindow[], pick: "serverSeconds" | "redisSeconds"): number {
+  const idlePerSecond = idleRate(idle, pick);
   return w.deliveries > 0 ? ((w.cpu[pick] - idlePerSecond * w.cpu.wallSeconds) / w.deliveries) * 1000 : NaN;
 }
 
-const calls = (i: IdleWindow) => i.redisCalls.map(([name, rate]) => `${name} ${rate}`).join(", ") || "none";
+const calls = (c: (readonly [string, number])[]) => c.map(([name, rate]) => `${name} ${rate}`).join(", ") || "none";
 
 type Row = [label: string, small: number, sameLoad: number, wide: number, ratio: boolean];
 
 function rows(r: ManyRoomsResult): Row[] {
-  const { small, sameLoad, wide, idleSmall, idleLarge } = r;
-  const perSecond = (i: IdleWindow, pick: "serverSeconds" | "redisSeconds") => i.cpu[pick] / i.cpu.wallSeconds;
+  const { small, sameLoad, wide } = r;
+  const [idleSmall, idleLarge] = [[r.idleSmall], [r.idleLarge, r.idleLargeAfter]];
   const w = (label: string, pick: (x: RoomsWindow) => number, ratio = true): Row => [
     label,
     pick(small),
@@ -31,7 +36,7 @@ function rows(r: ManyRoomsResult): Row[] {
     pick(wide),
     ratio,
   ];
-  const idle = (label: string, pick: (x: RoomsWindow, i: IdleWindow) => number): Row => [
+  const idle = (label: string, pick: (x: RoomsWindow, i: IdleWindow[]) => number): Row => [
     label,
     pick(small, idleSmall),
     pick(sameLoad, idleLarge),
@@ -43,8 +48,8 @@ function rows(r: ManyRoomsResult): Row[] {
     w("Redis CPU s / 1k deliveries", (x) => x.per1kDeliveries.redisSeconds),
     idle("server CPU s / 1k deliveries, idle CPU less", (x, i) => lessIdle(x, i, "serverSeconds")),
     idle("Redis CPU s / 1k deliveries, idle CPU less", (x, i) => lessIdle(x, i, "redisSeconds")),
-    idle("idle: server CPU s / s (nobody sending)", (_, i) => perSecond(i, "serverSeconds")),
-    idle("idle: Redis CPU s / s (nobody sending)", (_, i) => perSecond(i, "redisSeconds")),
+    idle("idle: server CPU s / s (nobody sending)", (_, i) => idleRate(i, "serverSeconds")),
+    idle("idle: Redis CPU s / s (nobody sending)", (_, i) => idleRate(i, "redisSeconds")),
     w("deliveries measured", (x) => x.deliveries, false),
     w("missed deliveries", (x) => x.deliveriesExpected - x.deliveries, false),
     w("delivery latency p50 ms", (x) => x.latency.p50, false),
@@ -77,7 +82,10 @@ export function formatManyRooms(results: ManyRoomsResult[]): string {
         `  joins: ${join.joined}/${join.sockets} sockets in ${join.seconds} s (${join.skipped} not tried), ` +
           `server CPU ${num(join.per1kSockets.serverSeconds)} s / 1k, Redis CPU ${num(join.per1kSockets.redisSeconds)} s / 1k; ` +
           `failures ${errs(join.failures)}`,
-        `  Redis calls / s while idle: small ${calls(r.idleSmall)}; large ${calls(r.idleLarge)}`,
+        `  Redis calls / s while idle: small ${calls(r.idleSmall.redisCalls)}; large ${calls(r.idleLarge.redisCalls)}`,
+        ...(["small", "sameLoad", "wide"] as const).map(
+          (k) => `  Redis calls / message sent, ${k}: ${calls(r[k].redisCallsPerDelivery)}`,
+        ),
         `  closed by server ${errs(r.closedByServer)}; errors ${errs(r.errors)}`,
       ];
     })
