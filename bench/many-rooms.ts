@@ -3,7 +3,7 @@ import { createRoomsDirect } from "./direct-rooms";
 import { driveRooms, type DriveResult } from "./drive";
 import { IdleHolder } from "./idle-sockets";
 import { countErrors } from "./latency";
-import { callRates, commandCalls } from "./redis-calls";
+import { callRates, callsOf, commandCalls, READER_COMMANDS } from "./redis-calls";
 import { CpuMeter, perThousand, totalRssKb, type CpuUse, type PerThousand } from "./proc";
 import type { RoomsEnv } from "./rooms-env";
 import { round } from "./stats";
@@ -40,6 +40,8 @@ export type RoomsWindow = DriveResult & {
   idleFrames: number;
   /** What Redis ran from the warmup to the end: [command, calls per message sent], busiest first. */
   redisCallsPerDelivery: (readonly [string, number])[];
+  /** The reader's commands (READER_COMMANDS) per message sent, zeros included. */
+  readerCallsPerDelivery: (readonly [string, number])[];
 };
 
 export type IdleWindow = {
@@ -130,7 +132,9 @@ export async function measureManyRooms(o: ManyRoomsOptions): Promise<ManyRoomsRe
       const driven = await driveRooms({ rooms: clients.slice(0, count), meter, tag, perSecond, ...window });
       // Every message sent in the window, warmup included, has one delivery (one receiver a room).
       const sent = count * perSecond * (window.warmupSeconds + window.seconds);
-      const redisCallsPerDelivery = callRates(callsBefore, await commandCalls(env.redisNodeUrls), sent, 2);
+      const callsAfter = await commandCalls(env.redisNodeUrls);
+      const redisCallsPerDelivery = callRates(callsBefore, callsAfter, sent, 2);
+      const readerCallsPerDelivery = callsOf(callsBefore, callsAfter, READER_COMMANDS, sent, 3);
       return {
         ...driven,
         roomsHeld: held,
@@ -139,6 +143,7 @@ export async function measureManyRooms(o: ManyRoomsOptions): Promise<ManyRoomsRe
         seconds: window.seconds,
         idleFrames: (await idleFrames()) - before,
         redisCallsPerDelivery,
+        readerCallsPerDelivery,
       };
     };
 

@@ -41,3 +41,17 @@ export function callRates(
     .sort((x, y) => y[1] - x[1])
     .slice(0, top);
 }
+
+/** The reader's own commands: notices pushed, subscriptions, catch-up reads. */
+export const READER_COMMANDS = ["spublish", "ssubscribe", "sunsubscribe", "xrange", "xread"] as const;
+
+/** Calls of `names` between two readings divided by `per`, zeros included, in the order given. */
+export function callsOf(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  names: readonly string[],
+  per: number,
+  digits = 2,
+) {
+  return names.map((name) => [name, round(((after[name] ?? 0) - (before[name] ?? 0)) / per, digits)] as const);
+}

@@ -22,7 +22,7 @@ function lessIdle(w: RoomsWindow, idle: IdleWindow[], pick: "serverSeconds" | "r
   return w.deliveries > 0 ? ((w.cpu[pick] - idlePerSecond * w.cpu.wallSeconds) / w.deliveries) * 1000 : NaN;
 }
 
-const calls = (c: (readonly [string, number])[]) => c.map(([name, rate]) => `${name} ${rate}`).join(", ") || "none";
+const calls = (c: (readonly [string, number])[]) => c.map(([name, n]) => `${name} ${n}`).join(", ") || "none";
 
 type Row = [label: string, small: number, sameLoad: number, wide: number, ratio: boolean];
 
@@ -84,7 +84,9 @@ export function formatManyRooms(results: ManyRoomsResult[]): string {
           `failures ${errs(join.failures)}`,
         `  Redis calls / s while idle: small ${calls(r.idleSmall.redisCalls)}; large ${calls(r.idleLarge.redisCalls)}`,
         ...(["small", "sameLoad", "wide"] as const).map(
-          (k) => `  Redis calls / message sent, ${k}: ${calls(r[k].redisCallsPerDelivery)}`,
+          (k) =>
+            `  Redis calls / message sent, ${k}: ${calls(r[k].redisCallsPerDelivery)}; ` +
+            `reader: ${calls(r[k].readerCallsPerDelivery)}`,
         ),
         `  closed by server ${errs(r.closedByServer)}; errors ${errs(r.errors)}`,
       ];
