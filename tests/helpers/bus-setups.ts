@@ -1,21 +1,23 @@
-import Redis from "ioredis";
+import Redis, { type Cluster } from "ioredis";
 import { MemoryBus } from "../../lib/bus/memory";
 import { RedisBus } from "../../lib/bus/redis/redis-bus";
 import type { Bus } from "../../lib/bus/types";
 import { roomKeys } from "../../lib/redis/keys";
+import { startRedisCluster } from "./redis-cluster";
 import { startRedis } from "./redis-server";
 
 /**
- * One suite over both buses: `memory` (one instance) and `redis` (two instances on a real
- * redis-server). `a`/`b` are the instances (the same bus in memory); `room()` makes a fresh
- * private room that lives for a minute; `admin` reads Redis directly (redis only).
+ * One suite over every bus: `memory` (one instance), `redis` (two instances on a real
+ * redis-server) and `redis cluster` (two instances on a real 3-master Redis Cluster). `a`/`b` are
+ * the instances (the same bus in memory); `room()` makes a fresh private room that lives for a
+ * minute; `admin` reads Redis directly (not in memory).
  */
 export type BusSetup = {
-  name: "memory" | "redis";
+  name: "memory" | "redis" | "redis cluster";
   a: Bus;
   b: Bus;
   room(): Promise<string>;
-  admin?: Redis;
+  admin?: Redis | Cluster;
   close(): Promise<void>;
 };
 
@@ -28,15 +30,32 @@ export function memorySetup(): BusSetup {
 }
 
 /** Undefined (after redis-server's loud warning) when redis-server is missing and CI is not "true". */
-export async function redisSetup(presenceTtlMs = 30_000): Promise<BusSetup | undefined> {
+export async function redisSetup(presenceTtlMs = 30_000): Promise<(BusSetup & { admin: Redis }) | undefined> {
   const redis = await startRedis();
   if (!redis) return undefined;
-  const admin = new Redis(redis.url);
-  const open = (name: string) => new RedisBus({ url: redis.url, instanceId: `setup-${name}`, presenceTtlMs });
+  return busesOn("redis", redis.url, new Redis(redis.url), presenceTtlMs, () => redis.stop());
+}
+
+/** Undefined (after a loud warning) when redis-server or redis-cli is missing and CI is not "true". */
+export async function clusterSetup(presenceTtlMs = 30_000): Promise<BusSetup | undefined> {
+  const cluster = await startRedisCluster({ masters: 3 });
+  if (!cluster) return undefined;
+  return busesOn("redis cluster", cluster.url, cluster.client(), presenceTtlMs, () => cluster.stop());
+}
+
+/** Two RedisBus instances on `url`, and `admin` to read and prepare what they store. */
+function busesOn<A extends Redis | Cluster>(
+  name: BusSetup["name"],
+  url: string,
+  admin: A,
+  presenceTtlMs: number,
+  stopRedis: () => Promise<void>,
+): BusSetup & { admin: A } {
+  const open = (bus: string) => new RedisBus({ url, instanceId: `setup-${bus}`, presenceTtlMs });
   const a = open("a");
   const b = open("b");
   return {
-    name: "redis",
+    name,
     a,
     b,
     admin,
@@ -51,7 +70,7 @@ export async function redisSetup(presenceTtlMs = 30_000): Promise<BusSetup | und
     },
     async close() {
       await Promise.all([a.close(), b.close(), admin.quit()]);
-      await redis.stop();
+      await stopRedis();
     },
   };
 }

@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createConnection } from "node:net";
 import { freePort } from "./ports";
-import { sleep } from "./wait";
-import { findBinary, inCI } from "./skip";
+import { redisBinaries, spawnRedisServer, type RedisProcess } from "./redis-process";
 
 /** A real redis-server owned by the test, on a free port, keeping nothing on disk. */
 export type RedisServer = {
@@ -17,75 +14,25 @@ export type RedisServer = {
 
 /** Undefined (after a loud warning) when redis-server is missing and CI is not "true". */
 export async function startRedis(opts: { args?: string[] } = {}): Promise<RedisServer | undefined> {
-  const bin = findBinary("redis-server");
-  if (!bin) {
-    if (inCI) throw new Error("redis-server not found; CI=true requires the Redis tests to run");
-    console.warn("\n!!!!! SKIPPING Redis tests: redis-server not found on PATH !!!!!\n");
-    return undefined;
-  }
+  const bin = redisBinaries(["redis-server"])?.["redis-server"];
+  if (!bin) return undefined;
   const port = await freePort();
-  let proc: ChildProcess | undefined;
-
-  const launch = async () => {
-    proc = spawn(
-      bin,
-      [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--loglevel",
-        "warning",
-        ...(opts.args ?? []),
-      ],
-      {
-        stdio: "ignore",
-      },
-    );
-    await waitForPort(port, 5000);
-  };
-  const exited = (p: ChildProcess) =>
-    p.exitCode !== null || p.signalCode !== null
-      ? Promise.resolve()
-      : new Promise<void>((r) => p.once("exit", () => r()));
-
-  const halt = async (signal: NodeJS.Signals) => {
-    if (!proc) return;
-    const p = proc;
+  let proc: RedisProcess | undefined = await spawnRedisServer(bin, port, opts.args);
+  const stop = async () => {
+    await proc?.stop();
     proc = undefined;
-    p.kill(signal);
-    await exited(p);
   };
-  const stop = () => halt("SIGTERM");
-  await launch();
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     stop,
-    kill9: () => halt("SIGKILL"),
+    async kill9() {
+      await proc?.kill9();
+      proc = undefined;
+    },
     async restart() {
       await stop();
-      await launch();
+      proc = await spawnRedisServer(bin, port, opts.args);
     },
   };
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = createConnection({ port, host: "127.0.0.1" }, () => {
-        s.end();
-        resolve(true);
-      });
-      s.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`redis-server did not open port ${port}`);
-    await sleep(25);
-  }
 }

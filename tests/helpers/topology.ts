@@ -1,16 +1,23 @@
 import { after, before, describe } from "node:test";
+import Redis, { Cluster } from "ioredis";
 import { startApp, type AppInstance, type StartOptions } from "./app-server";
+import { startRedisCluster, type RedisCluster } from "./redis-cluster";
 import { startRedis, type RedisServer } from "./redis-server";
 import { skipUnless } from "./skip";
 
 /**
- * The same suite runs against every deployment shape: one in-memory instance, and several
- * instances sharing a real redis-server started for the suite.
+ * The same suite runs against every deployment shape: one in-memory instance, several instances
+ * sharing a real redis-server started for the suite, and several sharing a real Redis Cluster.
  */
 export type Topology = {
   name: string;
   instances: AppInstance[];
+  /** The redis-server of a "single" topology. */
   redis?: RedisServer;
+  /** The Redis Cluster of a "cluster" topology. */
+  cluster?: RedisCluster;
+  /** A new connection to the Redis the instances share (undefined in memory); the caller disconnects it. */
+  connectRedis(): Redis | Cluster | undefined;
   /** WebSocket URL of instance `i` (wrapping), so clients spread over instances. */
   ws(i?: number): string;
   http(i?: number): string;
@@ -18,17 +25,28 @@ export type Topology = {
   addInstance(opts?: StartOptions): Promise<AppInstance>;
 };
 
-export type TopologySpec = { name: string; redis: boolean; instances: number; env?: Record<string, string> };
+export type TopologySpec = {
+  name: string;
+  /** Which Redis the instances share: none (in memory), one redis-server, or a 3-master cluster. */
+  redis: false | "single" | "cluster";
+  instances: number;
+  env?: Record<string, string>;
+};
 
 export const TOPOLOGIES: TopologySpec[] = [
   { name: "memory, 1 instance", redis: false, instances: 1 },
-  { name: "redis, 2 instances", redis: true, instances: 2 },
+  { name: "redis, 2 instances", redis: "single", instances: 2 },
+  { name: "redis cluster, 2 instances", redis: "cluster", instances: 2 },
 ];
 
-/** FLARE_TOPOLOGIES=memory (or redis) narrows a local run; CI runs them all. */
+/**
+ * FLARE_TOPOLOGIES narrows a local run to the topologies whose kind (the name before its comma) is
+ * one of its comma-separated entries: `memory`, `redis` (one redis-server), `redis cluster`, e.g.
+ * `FLARE_TOPOLOGIES=memory,redis cluster`. CI runs them all.
+ */
 function selected(): TopologySpec[] {
-  const only = process.env.FLARE_TOPOLOGIES;
-  return only ? TOPOLOGIES.filter((s) => only.split(",").some((o) => s.name.startsWith(o.trim()))) : TOPOLOGIES;
+  const only = process.env.FLARE_TOPOLOGIES?.split(",").map((o) => o.trim());
+  return only ? TOPOLOGIES.filter((s) => only.includes(s.name.split(",")[0]!)) : TOPOLOGIES;
 }
 
 export function forEachTopology(
@@ -42,16 +60,20 @@ export function forEachTopology(
       instances: [],
       ws: (i = 0) => t.instances[i % t.instances.length]!.wsUrl,
       http: (i = 0) => t.instances[i % t.instances.length]!.url,
+      connectRedis: () => (t.cluster ? t.cluster.client() : t.redis ? new Redis(t.redis.url) : undefined),
       addInstance: async (extra = {}) => {
         const inst = await startApp({ ...extra, env: { ...envFor(spec, t, opts.env), ...extra.env } });
         t.instances.push(inst);
         return inst;
       },
     };
-    const skip = spec.redis ? skipUnless("redis-server", "Redis") : false;
+    const skip =
+      (spec.redis && skipUnless("redis-server", "Redis")) ||
+      (spec.redis === "cluster" && skipUnless("redis-cli", "Redis Cluster"));
     describe(`${suite} [${spec.name}]`, { skip }, () => {
       before(async () => {
-        if (spec.redis) t.redis = await startRedis();
+        if (spec.redis === "single") t.redis = await startRedis();
+        if (spec.redis === "cluster") t.cluster = await startRedisCluster({ masters: 3 });
         t.instances.push(
           ...(await Promise.all(
             Array.from({ length: spec.instances }, () => startApp({ env: envFor(spec, t, opts.env) })),
@@ -61,6 +83,7 @@ export function forEachTopology(
       after(async () => {
         await Promise.all(t.instances.map((i) => i.kill()));
         await t.redis?.stop();
+        await t.cluster?.stop();
       });
       body(t);
     });
@@ -70,6 +93,7 @@ export function forEachTopology(
 function envFor(spec: TopologySpec, t: Topology, extra?: Record<string, string>): Record<string, string> {
   return {
     ...(t.redis ? { REDIS_URL: t.redis.url } : {}),
+    ...(t.cluster ? { REDIS_URL: t.cluster.url } : {}),
     ...spec.env,
     ...extra,
   };

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import type { MessageDraft } from "../../lib/bus/types";
 import { HISTORY_MAX_BYTES, HISTORY_ON_JOIN, ROOM_RETAINS } from "../../lib/protocol";
-import { memorySetup, redisSetup, type BusSetup } from "../helpers/bus-setups";
+import { clusterSetup, memorySetup, redisSetup, type BusSetup } from "../helpers/bus-setups";
 import { follow, recorder } from "../helpers/feed-recorder";
 import { eventually } from "../helpers/wait";
 
@@ -87,4 +87,10 @@ describe("bounds over Redis", async () => {
   const redis = await redisSetup();
   after(() => redis?.close());
   sharedTests(() => redis, redis ? false : "redis-server not found");
+});
+
+describe("bounds over Redis Cluster", async () => {
+  const cluster = await clusterSetup();
+  after(() => cluster?.close());
+  sharedTests(() => cluster, cluster ? false : "redis-server or redis-cli not found");
 });

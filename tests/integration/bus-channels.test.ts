@@ -4,7 +4,7 @@ import type { Retention } from "../../lib/channels/types";
 import type { FeedSink } from "../../lib/bus/types";
 import { type ChannelEvent, compareIds, HISTORY_MAX_BYTES } from "../../lib/protocol";
 import { channelKey } from "../../lib/redis/keys";
-import { memorySetup, redisSetup, type BusSetup } from "../helpers/bus-setups";
+import { clusterSetup, memorySetup, redisSetup, type BusSetup } from "../helpers/bus-setups";
 import { eventually } from "../helpers/wait";
 
 /** Channel logs on both buses: ordered ids across instances, backlog then live, room channels end with the room. */
@@ -148,4 +148,10 @@ describe("channel logs: redis", async () => {
     const ttl = await redis.admin.pttl(channelKey(channel));
     assert.ok(ttl > 25_000 && ttl <= 30_000, `pttl ${ttl}`);
   });
+});
+
+describe("channel logs: redis cluster", async () => {
+  const cluster = await clusterSetup();
+  after(() => cluster?.close());
+  sharedTests(() => cluster, cluster ? false : "redis-server or redis-cli not found");
 });

@@ -4,7 +4,7 @@ import type Redis from "ioredis";
 import type { Bus } from "../../lib/bus/types";
 import { PRESENCE_MAX_USERS } from "../../lib/protocol";
 import { roomKeys } from "../../lib/redis/keys";
-import { memorySetup, redisSetup, type BusSetup } from "../helpers/bus-setups";
+import { clusterSetup, memorySetup, redisSetup, type BusSetup } from "../helpers/bus-setups";
 import { sleep } from "../helpers/wait";
 
 /** Bounded presence (contract v1.1 rule 2) on both buses, and its O(1) cost per change in Redis. */
@@ -156,4 +156,10 @@ describe("presence over Redis", async () => {
     await redis.a.presence.remove(room, "a2");
     assert.equal((await redis.b.presence.list(room)).count, 0);
   });
+});
+
+describe("presence over Redis Cluster", async () => {
+  const cluster = await clusterSetup(PRESENCE_TTL_MS);
+  after(() => cluster?.close());
+  sharedTests(() => cluster, cluster ? false : "redis-server or redis-cli not found");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import Redis from "ioredis";
+import { Cluster } from "ioredis";
 import { type ChannelEvent, CLOSE_CODES, compareIds, MAX_CHANNELS_PER_CONNECTION } from "../../lib/protocol";
 import { channelKey } from "../../lib/redis/keys";
 import {
@@ -18,7 +18,7 @@ import {
 import { Browser } from "../helpers/http";
 import { EMIT_TOKEN, emit } from "../helpers/realtime-emit";
 import { createRoom, seatedBrowser } from "../helpers/rooms";
-import { forEachTopology } from "../helpers/topology";
+import { forEachTopology, type Topology } from "../helpers/topology";
 import { eventually, sleep, within } from "../helpers/wait";
 import { TestClient } from "../helpers/ws-client";
 
@@ -29,16 +29,19 @@ let seq = 0;
 const uid = (label: string) => `${label}-${process.pid}-${++seq}`;
 
 /** Keys whose hash tag is `tag` (every key of a room, its channel's included, carries the room id). */
-async function keysTagged(url: string, tag: string): Promise<string[]> {
-  const redis = new Redis(url);
+async function keysTagged(t: Topology, tag: string): Promise<string[]> {
+  const redis = t.connectRedis()!;
   try {
+    await redis.ping(); // a cluster client knows its masters once connected
     const found: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `*{${tag}}*`, "COUNT", 1000);
-      found.push(...keys);
-      cursor = next;
-    } while (cursor !== "0");
+    for (const node of redis instanceof Cluster ? redis.nodes("master") : [redis]) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await node.scan(cursor, "MATCH", `*{${tag}}*`, "COUNT", 1000);
+        found.push(...keys);
+        cursor = next;
+      } while (cursor !== "0");
+    }
     return found;
   } finally {
     redis.disconnect();
@@ -46,8 +49,8 @@ async function keysTagged(url: string, tag: string): Promise<string[]> {
 }
 
 /** Seconds until `key` expires (-1: no expiry, -2: no such key). */
-async function ttlOf(url: string, key: string): Promise<number> {
-  const redis = new Redis(url);
+async function ttlOf(t: Topology, key: string): Promise<number> {
+  const redis = t.connectRedis()!;
   try {
     return await redis.ttl(key);
   } finally {
@@ -84,8 +87,8 @@ forEachTopology(
         sent.map((_, i) => [ch, "announcement.posted", { text: `backlog ${i}` }]),
       );
       assertIncreasing(idsOf(sent), "emitted ids");
-      if (t.redis) {
-        const ttl = await ttlOf(t.redis.url, channelKey(ch));
+      if (t.redis || t.cluster) {
+        const ttl = await ttlOf(t, channelKey(ch));
         assert.ok(
           ttl > 24 * 3600 - 60 && ttl <= 24 * 3600,
           `an application channel expires 24 h after its last emit (${ttl})`,
@@ -430,7 +433,7 @@ forEachTopology(
       }
       const e = await announceTo(t.http(2), room.roomId, "before the end");
       for (const c of [ca, cb]) await c.waitFor((f) => f.type === "event" && f.id === e.id);
-      if (t.redis) assert.ok((await keysTagged(t.redis.url, room.roomId)).includes(channelKey(room.roomId)));
+      if (t.redis || t.cluster) assert.ok((await keysTagged(t, room.roomId)).includes(channelKey(room.roomId)));
 
       const started = Date.now();
       assert.equal((await b.delete(`/api/rooms/${room.roomId}`, t.http(1))).status, 204);
@@ -455,7 +458,7 @@ forEachTopology(
       });
       assert.equal(refused.status, 404, await refused.text());
       assert.equal((await subscribeError(ca, { channel: room.roomId })).code, "room_not_found");
-      if (t.redis) assert.deepEqual(await keysTagged(t.redis.url, room.roomId), []);
+      if (t.redis || t.cluster) assert.deepEqual(await keysTagged(t, room.roomId), []);
       await Promise.all([ca.close(), cb.close()]);
     });
 
@@ -467,8 +470,8 @@ forEachTopology(
       const cb = await TestClient.connect(t.ws(1), { cookie: b.cookieHeader() });
       for (const c of [ca, cb]) await subscribe(c, { channel: room.roomId });
       await announceTo(t.http(1), room.roomId, "short-lived");
-      if (t.redis) {
-        const ttl = await ttlOf(t.redis.url, channelKey(room.roomId));
+      if (t.redis || t.cluster) {
+        const ttl = await ttlOf(t, channelKey(room.roomId));
         assert.ok(ttl > 0 && ttl <= 10, `the room channel expires with the room (${ttl} s)`);
       }
       for (const c of [ca, cb]) {
@@ -477,9 +480,8 @@ forEachTopology(
         assert.ok(Date.now() - room.expiresAt < 2000, `within 2 s of expiry (${Date.now() - room.expiresAt} ms)`);
         await c.sync();
       }
-      if (t.redis) {
-        const url = t.redis.url;
-        await eventually(async () => (await keysTagged(url, room.roomId)).length === 0, 2000, "the room's keys to go");
+      if (t.redis || t.cluster) {
+        await eventually(async () => (await keysTagged(t, room.roomId)).length === 0, 2000, "the room's keys to go");
       }
       await Promise.all([ca.close(), cb.close()]);
     });
@@ -562,7 +564,8 @@ forEachTopology(
   {
     specs: [
       { name: "memory, 1 instance", redis: false, instances: 1 },
-      { name: "redis, 3 instances", redis: true, instances: 3 },
+      { name: "redis, 3 instances", redis: "single", instances: 3 },
+      { name: "redis cluster, 3 instances", redis: "cluster", instances: 3 },
     ],
     env: { ...EMIT_ENV, JOIN_TIMEOUT_MS: String(JOIN_TIMEOUT_MS) },
   },

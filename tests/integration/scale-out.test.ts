@@ -211,7 +211,7 @@ forEachTopology(
   },
   {
     specs: [
-      { name: "redis, 3 instances", redis: true, instances: 3, env: { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) } },
+      { name: "redis, 3 instances", redis: "single", instances: 3, env: { PRESENCE_TTL_MS: String(PRESENCE_TTL_MS) } },
     ],
   },
 );

@@ -63,6 +63,10 @@ export class ReaderShard {
       o.onMoved();
       this.resyncAll();
     });
+    // The node went away: if it failed over, the slot map names its successor soon.
+    this.conn.client.on("close", () => {
+      if (!this.closed) o.onMoved();
+    });
   }
 
   private get closed(): boolean {
