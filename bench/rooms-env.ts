@@ -1,7 +1,7 @@
 import { LOOPBACK_EXEMPT, startApp, type AppInstance } from "../tests/helpers/app-server";
 import { startRedis } from "../tests/helpers/redis-server";
 import { redisServerPid } from "./proc";
-import { startRedisCluster } from "./redis-cluster";
+import { startRedisCluster } from "../tests/helpers/redis-cluster";
 
 /** Where many-rooms runs: two fresh Flare instances on a Redis of their own (one server, or a cluster). */
 export type RoomsEnv = {
@@ -29,9 +29,12 @@ export async function startRoomsEnv(topology: RoomsEnv["topology"]): Promise<Roo
     let redisPids: number[];
     let redisNodeUrls: string[];
     if (topology === "cluster") {
-      const cluster = await startRedisCluster(3);
+      const cluster = await startRedisCluster({ masters: 3, replicas: 0 });
+      if (!cluster) throw new Error("redis-server / redis-cli not found on PATH: the cluster bench needs them");
       stops.push(cluster.stop);
-      [redisUrl, redisPids, redisNodeUrls] = [cluster.url, cluster.pids, cluster.nodeUrls];
+      redisUrl = cluster.url;
+      redisNodeUrls = cluster.nodes.map((n) => `redis://127.0.0.1:${n.port}`);
+      redisPids = await Promise.all(redisNodeUrls.map(redisServerPid));
     } else {
       const redis = await startRedis();
       if (!redis) throw new Error("redis-server not found on PATH: the bench needs it");
