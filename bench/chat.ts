@@ -1,9 +1,9 @@
 import { BenchClient } from "./client";
 import { countErrors } from "./latency";
-import { perThousand, type CpuMeter, type CpuUse, type PerThousand } from "./proc";
-import { summarize, type Summary } from "./stats";
+import { driveRooms, type DriveResult } from "./drive";
+import type { CpuMeter } from "./proc";
 import type { Target } from "./target";
-import { inBatches, paced, sleep, until } from "./time";
+import { inBatches, sleep } from "./time";
 
 export type ChatOptions = {
   target: Target;
@@ -17,27 +17,15 @@ export type ChatOptions = {
   seconds?: number;
 };
 
-export type ChatResult = {
+export type ChatResult = DriveResult & {
   rooms: number;
   clientsPerRoom: number;
   perSecond: number;
   seconds: number;
-  /** Messages sent in the measured window (after the warmup). */
-  messages: number;
-  /** Measured messages × the other clients of their room (the sender's own copy is not counted). */
-  deliveriesExpected: number;
-  deliveries: number;
-  latency: Summary;
-  cpu: CpuUse;
-  per1kDeliveries: PerThousand;
   errors: Record<string, number>;
 };
 
-/**
- * Many small rooms: client j of room r connects to instance (r + j) mod N, client 0 sends. CPU of
- * the servers and of Redis is read from the end of the warmup until every measured message has
- * reached every other client of its room (or 10 s after the last send).
- */
+/** Many small rooms: client j of room r connects to instance (r + j) mod N, client 0 sends (bench/drive.ts). */
 export async function measureChat(o: ChatOptions): Promise<ChatResult> {
   const roomCount = o.rooms ?? 20;
   const perRoom = o.clientsPerRoom ?? 4;
@@ -60,34 +48,21 @@ export async function measureChat(o: ChatOptions): Promise<ChatResult> {
   const roomClients = (r: number) => clients.slice(r * perRoom, (r + 1) * perRoom);
   try {
     await sleep(1000); // "joined" messages and presence of the joins settle
-    const warmupCount = roomCount * rate * warmup;
-    const total = warmupCount + roomCount * rate * seconds;
-    const measured = `${o.tag}-m`;
-    const sentAt = new Map<string, number>();
-    // One schedule for all rooms: tick i is room i mod rooms, so each sender sends `rate` per second.
-    await paced(total, roomCount * rate, (i) => {
-      if (i === warmupCount) o.meter.start();
-      const r = i % roomCount;
-      const nonce = i < warmupCount ? `${o.tag}-w${i}` : `${measured}${i}`;
-      const at = roomClients(r)[0]!.sendMessage(`chat ${o.tag} room ${r} #${i}`, nonce);
-      if (i >= warmupCount) sentAt.set(nonce, at);
+    const byRoom = Array.from({ length: roomCount }, (_, r) => roomClients(r));
+    const driven = await driveRooms({
+      rooms: byRoom,
+      meter: o.meter,
+      tag: o.tag,
+      perSecond: rate,
+      warmupSeconds: warmup,
+      seconds,
     });
-    const perRoomMessages = (total - warmupCount) / roomCount;
-    const receivers = rooms.flatMap((_, r) => roomClients(r).slice(1));
-    await until(() => receivers.every((c) => c.tagged(measured).length >= perRoomMessages), 10_000);
-    const cpu = o.meter.stop();
-    const samples = receivers.flatMap((c) => c.tagged(measured).map((a) => a.at - (sentAt.get(a.nonce ?? "") ?? NaN)));
     return {
       rooms: roomCount,
       clientsPerRoom: perRoom,
       perSecond: rate,
       seconds,
-      messages: sentAt.size,
-      deliveriesExpected: sentAt.size * (perRoom - 1),
-      deliveries: samples.length,
-      latency: summarize(samples),
-      cpu,
-      per1kDeliveries: perThousand(cpu, samples.length),
+      ...driven,
       errors: countErrors(clients),
     };
   } finally {

@@ -38,25 +38,31 @@ export const totalRssKb = (pids: readonly number[]): number => pids.reduce((s, p
 /** CPU seconds of the server processes and of Redis over one window. */
 export type CpuUse = { serverSeconds: number; redisSeconds: number; wallSeconds: number };
 
-/** Measures a window: `start()` then `stop()`; `use` holds the last finished window. */
+/**
+ * Measures a window: `start()` then `stop()`; `use` holds the last finished window. Redis CPU is
+ * the sum over `redisPid` (several for a Redis Cluster).
+ */
 export class CpuMeter {
   use: CpuUse | undefined;
   private from: { servers: number; redis: number; at: number } | undefined;
+  private readonly redisPids: readonly number[];
 
   constructor(
     readonly serverPids: readonly number[],
-    readonly redisPid: number,
-  ) {}
+    redisPid: number | readonly number[],
+  ) {
+    this.redisPids = typeof redisPid === "number" ? [redisPid] : redisPid;
+  }
 
   start(): void {
-    this.from = { servers: this.serversNow(), redis: cpuSeconds(this.redisPid), at: now() };
+    this.from = { servers: this.serversNow(), redis: this.redisNow(), at: now() };
   }
 
   stop(): CpuUse {
     if (!this.from) throw new Error("CpuMeter.stop() before start()");
     this.use = {
       serverSeconds: round(this.serversNow() - this.from.servers, 3),
-      redisSeconds: round(cpuSeconds(this.redisPid) - this.from.redis, 3),
+      redisSeconds: round(this.redisNow() - this.from.redis, 3),
       wallSeconds: round((now() - this.from.at) / 1000, 2),
     };
     return this.use;
@@ -64,6 +70,10 @@ export class CpuMeter {
 
   private serversNow(): number {
     return this.serverPids.reduce((s, p) => s + cpuSeconds(p), 0);
+  }
+
+  private redisNow(): number {
+    return this.redisPids.reduce((s, p) => s + cpuSeconds(p), 0);
   }
 }
 

@@ -4,12 +4,16 @@ import type { ConnectionsResult } from "./connections";
 import type { FanoutResult } from "./fanout";
 import type { Section } from "./figures";
 import type { LatencyResult } from "./latency";
+import type { ManyRoomsResult } from "./many-rooms";
 import type { RedisCostResult } from "./redis-cost";
+import { formatManyRooms } from "./rooms-report";
 import type { Summary } from "./stats";
 import type { Pair } from "./target";
 
-export type BenchResults = {
-  meta: { date: string; node: string; cpus: number; cpuModel: string; totalSeconds: number };
+export type BenchMeta = { date: string; node: string; cpus: number; cpuModel: string; totalSeconds: number };
+
+/** What `runAll` measures (absent with `--many-rooms-only`). */
+export type StandardResults = {
   latencyRedis: LatencyResult;
   latencyMemory: LatencyResult;
   redisCost: Pair<RedisCostResult>;
@@ -20,6 +24,8 @@ export type BenchResults = {
   /** The comparison tables, as printed. */
   figures: Section[];
 };
+
+export type BenchResults = { meta: BenchMeta } & Partial<StandardResults> & { manyRooms?: ManyRoomsResult[] };
 
 const pad = (s: string | number, w: number) => String(s).padStart(w);
 const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "-");
@@ -57,7 +63,7 @@ function table(s: Section): string[] {
   ];
 }
 
-function details(r: BenchResults): string[] {
+function details(r: StandardResults): string[] {
   const lines: string[] = [];
   for (const [name, f] of Object.entries(r.fanout)) {
     lines.push(
@@ -86,11 +92,21 @@ function details(r: BenchResults): string[] {
   return lines;
 }
 
-export function formatReport(r: BenchResults): string {
+export function formatReport(
+  meta: BenchMeta,
+  standard: StandardResults | undefined,
+  manyRooms: ManyRoomsResult[] | undefined,
+): string {
+  return [
+    `Flare bench — ${meta.date}, node ${meta.node}, ${meta.cpus} CPUs (${meta.cpuModel}), ${meta.totalSeconds} s`,
+    ...(standard ? ["", formatStandard(standard)] : []),
+    ...(manyRooms ? [formatManyRooms(manyRooms)] : []),
+  ].join("\n");
+}
+
+function formatStandard(r: StandardResults): string {
   const rc = r.redisCost.flare.perMessage;
   return [
-    `Flare bench — ${r.meta.date}, node ${r.meta.node}, ${r.meta.cpus} CPUs (${r.meta.cpuModel}), ${r.meta.totalSeconds} s`,
-    "",
     `Latency (ms), Flare, ${r.latencyRedis.messages} msgs at ${r.latencyRedis.perSecond}/s over ${r.latencyRedis.senders} sender sockets`,
     `  ${"".padEnd(38)}${pad("n", 6)}${pad("p50", 9)}${pad("p95", 9)}${pad("p99", 9)}${pad("max", 9)}`,
     ...latencyRows("redis:", r.latencyRedis),

@@ -7,14 +7,14 @@ import { compare } from "./figures";
 import { measureLatency } from "./latency";
 import { CpuMeter } from "./proc";
 import { measureRedisCost } from "./redis-cost";
-import type { BenchResults } from "./report";
+import type { StandardResults } from "./report";
 import { onBoth, type Target } from "./target";
 import { step } from "./time";
 
 const meterFor = (c: Cluster, t: Target) => new CpuMeter(t.pids, c.redisPid);
 
 /** Every scenario in turn: Flare's latency alone, then the cost scenarios on Flare and on the baseline. */
-export async function runAll(c: Cluster): Promise<Omit<BenchResults, "meta">> {
+export async function runAll(c: Cluster): Promise<StandardResults> {
   step("latency, Redis topology (sender on A; receivers on A and B)");
   const roomAB = await createRoom(c.a.url);
   const latencyRedis = await measureLatency({
