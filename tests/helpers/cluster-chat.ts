@@ -1,14 +1,48 @@
 import assert from "node:assert/strict";
+import { after, before } from "node:test";
 import { compareIds } from "../../lib/protocol";
-import type { AppInstance } from "./app-server";
+import { startApp, type AppInstance } from "./app-server";
 import { ResendingSender, ResumingReceiver } from "./chat-actors";
 import { roomSlot, slotOwner } from "./cluster-slots";
 import { Browser } from "./http";
-import type { RedisCluster } from "./redis-cluster";
+import { startRedisCluster, type RedisCluster } from "./redis-cluster";
 import { createRoom, seatedBrowser } from "./rooms";
 import { eventually, sleep } from "./wait";
 
 /** Chat in rooms spread over a Redis Cluster's masters, for the resharding and failover tests. */
+
+export type ClusterChat = {
+  cluster(): RedisCluster;
+  /** Two Flare instances on the cluster. */
+  apps: AppInstance[];
+  /** One party per master, once the test has started them. */
+  parties: Party[];
+};
+
+/**
+ * For the enclosing describe block: a cluster and two Flare instances on it, started before its
+ * tests; after them every party's clients, the instances and the cluster are stopped.
+ */
+export function clusterChat(shape: { masters: number; replicas?: number }): ClusterChat {
+  let cluster: RedisCluster | undefined;
+  const fixture: ClusterChat = {
+    cluster: () => cluster!,
+    apps: [],
+    parties: [],
+  };
+  before(async () => {
+    cluster = await startRedisCluster(shape);
+    const env = { REDIS_URL: cluster!.url };
+    fixture.apps.push(...(await Promise.all([startApp({ env }), startApp({ env })])));
+  });
+  after(async () => {
+    const clients = fixture.parties.flatMap((p) => [...p.senders, ...p.receivers]);
+    await Promise.allSettled(clients.map((x) => x.stop()));
+    await Promise.allSettled(fixture.apps.map((a) => a.kill()));
+    await cluster?.stop();
+  });
+  return fixture;
+}
 
 export type ClusterRoom = { roomId: string; slot: number; master: number; creator: Browser };
 

@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { roomKeys } from "../../lib/redis/keys";
-import { startApp, type AppInstance } from "../helpers/app-server";
 import { judgeSequence } from "../helpers/chat-actors";
 import {
   ackedIds,
   assertNonceContract,
   chat,
+  clusterChat,
   roomsOnEveryMaster,
   settle,
   startParty,
   summary,
-  type Party,
 } from "../helpers/cluster-chat";
 import { slotOwner } from "../helpers/cluster-slots";
-import { startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
 import { skipUnless } from "../helpers/skip";
 import { eventually, sleep } from "../helpers/wait";
 
@@ -36,28 +34,16 @@ const skip = skipUnless("redis-server", "Redis Cluster") || skipUnless("redis-cl
 const OUTAGE_BOUND_MS = 15_000;
 
 describe("Redis Cluster: the master of a busy room dies and its replica takes over", { skip }, () => {
-  let cluster: RedisCluster | undefined;
-  const apps: AppInstance[] = [];
-  let parties: Party[] = [];
-
-  before(async () => {
-    cluster = await startRedisCluster({ masters: 3, replicas: 1 });
-    const env = { REDIS_URL: cluster!.url };
-    apps.push(...(await Promise.all([startApp({ env }), startApp({ env })])));
-  });
-  after(async () => {
-    await Promise.allSettled(parties.flatMap((p) => [...p.senders, ...p.receivers]).map((x) => x.stop()));
-    await Promise.allSettled(apps.map((a) => a.kill()));
-    await cluster?.stop();
-  });
+  const fixture = clusterChat({ masters: 3, replicas: 1 });
+  const { apps, parties } = fixture;
 
   it(
     "chat resumes within seconds; what the replica holds is delivered exactly once, in order",
     { timeout: 120_000 },
     async () => {
-      const c = cluster!;
+      const c = fixture.cluster();
       const rooms = await roomsOnEveryMaster(c, apps[0]!.url);
-      parties = await Promise.all(rooms.map((room) => startParty(room, apps)));
+      parties.push(...(await Promise.all(rooms.map((room) => startParty(room, apps)))));
       const stopChat = chat(parties);
       await sleep(2000);
 

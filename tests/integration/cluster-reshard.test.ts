@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { startApp, type AppInstance } from "../helpers/app-server";
+import { describe, it } from "node:test";
 import { judgeSequence } from "../helpers/chat-actors";
 import {
   ackedIds,
   assertNonceContract,
   chat,
+  clusterChat,
   roomsOnEveryMaster,
   settle,
   startParty,
   summary,
-  type Party,
 } from "../helpers/cluster-chat";
 import { moveSlot, slotOwner } from "../helpers/cluster-slots";
-import { startRedisCluster, type RedisCluster } from "../helpers/redis-cluster";
 import { skipUnless } from "../helpers/skip";
 import { eventually, sleep } from "../helpers/wait";
 
@@ -26,28 +24,16 @@ import { eventually, sleep } from "../helpers/wait";
 const skip = skipUnless("redis-server", "Redis Cluster") || skipUnless("redis-cli", "Redis Cluster");
 
 describe("Redis Cluster: a busy room's slot moves to another master", { skip }, () => {
-  let cluster: RedisCluster | undefined;
-  const apps: AppInstance[] = [];
-  let parties: Party[] = [];
-
-  before(async () => {
-    cluster = await startRedisCluster({ masters: 3 });
-    const env = { REDIS_URL: cluster!.url };
-    apps.push(...(await Promise.all([startApp({ env }), startApp({ env })])));
-  });
-  after(async () => {
-    await Promise.allSettled(parties.flatMap((p) => [...p.senders, ...p.receivers]).map((x) => x.stop()));
-    await Promise.allSettled(apps.map((a) => a.kill()));
-    await cluster?.stop();
-  });
+  const fixture = clusterChat({ masters: 3 });
+  const { apps, parties } = fixture;
 
   it(
     "every acked message reaches every receiver exactly once, in order, across two moves",
     { timeout: 120_000 },
     async () => {
-      const c = cluster!;
+      const c = fixture.cluster();
       const rooms = await roomsOnEveryMaster(c, apps[0]!.url);
-      parties = await Promise.all(rooms.map((room) => startParty(room, apps)));
+      parties.push(...(await Promise.all(rooms.map((room) => startParty(room, apps)))));
       const stopChat = chat(parties);
       await sleep(2000);
 

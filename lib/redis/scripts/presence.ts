@@ -85,9 +85,11 @@ local room, ttl, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local mode, value = room_expiry(room)
 if not mode then return gone() end
 local now = now_ms()
+local readded = false
 for i = 4, #ARGV, 2 do
   -- New here (Redis restarted empty, or swept while this instance stalled): index it again.
   if redis.call('ZADD', KEYS[K_PRESENCE], now, ARGV[i]) == 1 then
+    readded = true
     redis.call('HSET', KEYS[K_CONNS], ARGV[i], ARGV[i + 1])
     local client, name = conn_client(ARGV[i + 1])
     if client then client_online(client, name, now) end
@@ -100,11 +102,9 @@ for _, conn in ipairs(stale) do
   if json then pruned[#pruned + 1] = json end
 end
 -- The lobby's keys live 24 h after their last use: keep them all. A private room's expire at its
--- fixed end, set by each script on the keys it writes: only the index written above needs it.
-if #ARGV > 3 then
-  if mode == 'ttl' then touch_room(mode, value)
-  else touch_room(mode, value, K_PRESENCE, K_CONNS, K_CLIENTS, K_ONLINE, K_NAMES) end
-end
+-- fixed end, set by each script on the keys it writes: only an index written above needs it.
+if mode == 'ttl' and #ARGV > 3 then touch_room(mode, value)
+elseif readded then touch_room(mode, value, K_PRESENCE, K_CONNS, K_CLIENTS, K_ONLINE, K_NAMES) end
 return pruned
 `),
 };
