@@ -5,7 +5,8 @@ import { metrics } from "./metrics";
 /**
  * Times every command of a client into flare_redis_command_duration_seconds. ioredis has no
  * command hook, so `sendCommand` is wrapped: one clock read when the command is queued and one
- * when it settles. Not for the blocking reader: its XREAD waits by design.
+ * when it settles. Not for the reader connections (their subscriptions wait by design); their
+ * catch-up reads go through the command client and are timed.
  */
 export function timeCommands(client: RedisClient): void {
   const histogram = metrics().redisCommandSeconds;
