@@ -13,6 +13,8 @@ import { log } from "../observability/log";
  */
 export class Commands {
   private everReady: boolean;
+  /** Settles when the client first becomes ready. */
+  private firstReady: Promise<void> | undefined;
   private loggedReplyErrors = new Set<string>();
 
   constructor(
@@ -38,18 +40,24 @@ export class Commands {
       throw new FlareError("unavailable", undefined, { cause: new Error(`redis connection is ${status}`) });
     }
     if (status === "wait") void this.client.connect().catch(() => {});
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.client.off("ready", onReady);
-        reject(new FlareError("unavailable", undefined, { cause: new Error("redis did not connect in time") }));
-      }, COMMAND_TIMEOUT_MS);
-      timer.unref();
-      const onReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.client.once("ready", onReady);
-    });
+    // One listener for every command waiting (a burst of them must not pile up listeners).
+    this.firstReady ??= new Promise<void>((resolve) => this.client.once("ready", () => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.firstReady,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(new FlareError("unavailable", undefined, { cause: new Error("redis did not connect in time") })),
+            COMMAND_TIMEOUT_MS,
+          );
+          timer.unref();
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private toBusError(e: unknown): FlareError {
