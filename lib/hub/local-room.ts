@@ -97,8 +97,15 @@ export class LocalRoom {
     }
   }
 
+  /**
+   * Set by every presence change, cleared by the heartbeat, which then re-reads the room's presence
+   * once more: a frame that lost a race with a later change is corrected within one beat.
+   */
+  presenceChanged = false;
+
   /** Recomputes presence (coalesced) and sends it to the members whose view changed. */
   schedulePresence(): void {
+    this.presenceChanged = true;
     if (this.presenceTimer) return;
     this.presenceTimer = setTimeout(() => {
       this.presenceTimer = undefined;

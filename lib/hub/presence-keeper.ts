@@ -148,16 +148,23 @@ export class PresenceKeeper {
 
   /**
    * Refreshes this instance's entries of the room; users of crashed instances are pruned and leave.
-   * Presence changes reach every instance as events; every PRESENCE_RESYNC_BEATS beats the room
-   * re-reads its presence anyway, in case an event was lost (its publish failed while Redis was down).
+   * Presence changes reach every instance as events. The room re-reads its presence on the beat
+   * after a change (a frame that raced a later one is corrected), and every PRESENCE_RESYNC_BEATS
+   * beats anyway, in case an event was lost (its publish failed while Redis was down); an idle room
+   * costs no read.
    */
   private async beatRoom(room: LocalRoom, resync: boolean): Promise<void> {
     const entries = [...room.members]
       .filter((m) => m.clientId !== "" && m.state === "joined")
       .map((m) => ({ connectionId: m.id, clientId: m.clientId, name: m.name }));
+    const changed = room.presenceChanged;
+    room.presenceChanged = false;
     try {
       const pruned = await this.bus.presence.heartbeat(room.id, entries);
-      if (resync || pruned.length > 0) room.schedulePresence();
+      if (resync || changed || pruned.length > 0) {
+        room.schedulePresence();
+        room.presenceChanged = false;
+      }
       if (pruned.length === 0) return;
       void this.publish(room.id);
       for (const user of pruned) void this.settleLeave(room.id, user.clientId, user.name);
