@@ -16,20 +16,16 @@ export async function pipelineBySlot<T>(
   add: (pipe: ChainableCommander, item: T) => void,
 ): Promise<PipelineReplies> {
   if (!(client instanceof Cluster)) return run(client, items, add);
-  const bySlot = new Map<number, number[]>();
-  items.forEach((item, i) => {
-    const slot = calculateSlot(keyOf(item));
-    bySlot.set(slot, [...(bySlot.get(slot) ?? []), i]);
-  });
+  const indexes = items.map((_, i) => i);
   const replies: PipelineReplies = new Array(items.length);
   await Promise.all(
-    [...bySlot.values()].map(async (indexes) => {
+    groupBySlot(indexes, (i) => keyOf(items[i]!)).map(async (group) => {
       const part = await run(
         client,
-        indexes.map((i) => items[i]!),
+        group.map((i) => items[i]!),
         add,
       );
-      indexes.forEach((i, j) => (replies[i] = part[j]!));
+      group.forEach((i, j) => (replies[i] = part[j]!));
     }),
   );
   return replies;
@@ -43,4 +39,16 @@ async function run<T>(
   const pipe = client.pipeline();
   for (const item of items) add(pipe, item);
   return ((await pipe.exec()) ?? []) as PipelineReplies;
+}
+
+/** `items` grouped by the hash slot of their key, in their order within each group. */
+export function groupBySlot<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const slot = calculateSlot(keyOf(item));
+    const group = groups.get(slot);
+    if (group) group.push(item);
+    else groups.set(slot, [item]);
+  }
+  return [...groups.values()];
 }

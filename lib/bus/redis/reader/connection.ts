@@ -1,6 +1,6 @@
-import calculateSlot from "cluster-key-slot";
 import type Redis from "ioredis";
 import { createReaderClient, type RedisClient } from "../../../redis/client";
+import { groupBySlot } from "../../../redis/pipeline";
 import type { ShardNode } from "./shard-map";
 
 /** A command that was in flight when the reader connection closed: it will never be answered. */
@@ -61,7 +61,7 @@ export class ReaderConnection {
    * On a cluster one SSUBSCRIBE may only name channels of one hash slot.
    */
   async subscribe(channels: readonly string[]): Promise<void> {
-    const groups = this.node ? bySlot(channels) : [channels];
+    const groups = this.node ? groupBySlot(channels, (c) => c) : [channels];
     const commands: Promise<unknown>[] = [];
     for (const group of groups)
       for (let i = 0; i < group.length; i += CHANNELS_PER_COMMAND)
@@ -78,15 +78,4 @@ export class ReaderConnection {
   disconnect(): void {
     this.client.disconnect();
   }
-}
-
-function bySlot(channels: readonly string[]): string[][] {
-  const groups = new Map<number, string[]>();
-  for (const c of channels) {
-    const slot = calculateSlot(c);
-    const group = groups.get(slot);
-    if (group) group.push(c);
-    else groups.set(slot, [c]);
-  }
-  return [...groups.values()];
 }
