@@ -7,6 +7,7 @@ import {
   type RoomTransport,
   type SocketLike,
 } from "./connection";
+import { probeWebSocket } from "./websocket-probe";
 import { closeEndReason, type ConnectionStatus, type EndReason } from "./room-state";
 
 /**
@@ -14,11 +15,14 @@ import { closeEndReason, type ConnectionStatus, type EndReason } from "./room-st
  * backoff (at once when the browser comes back online), until the room ends or stop().
  *
  * When WebSocket attempts keep failing before `joined` while the site itself answers (a deployment
- * or a proxy without WebSocket support), it switches to the fallback transport (SSE + POST).
+ * or a proxy without WebSocket support), it switches to the fallback transport (SSE + POST), and
+ * from there tries a WebSocket now and then, going back to one as soon as it gets through.
  */
 
-/** Attempts that ended before `joined` before the site is probed for the fallback. */
+/** Attempts in a row that ended before `joined`, each with the site answering, before the fallback. */
 const FALLBACK_AFTER_FAILURES = 2;
+/** How often a tab on the fallback tries whether a WebSocket gets through again. */
+const WEBSOCKET_RETRY_MS = 60_000;
 
 export type SessionOptions = ConnectionTimings & {
   url: string;
@@ -31,6 +35,8 @@ export type SessionOptions = ConnectionTimings & {
   createFallback?: (events: ConnectionEvents) => RoomTransport;
   /** Resolves true when the site answers HTTP (so a failing WebSocket is the WebSocket's fault). */
   siteReachable?: () => Promise<boolean>;
+  /** Default WEBSOCKET_RETRY_MS. */
+  websocketRetryMs?: number;
 };
 
 export type SessionEvents = {
@@ -55,6 +61,7 @@ export class RoomSession {
   private running = false;
   private over = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private websocketRetryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly options: SessionOptions,
@@ -78,6 +85,7 @@ export class RoomSession {
     if (this.running || this.over) return;
     this.running = true;
     this.watchNetwork("addEventListener");
+    if (this.transportKind === "fallback") this.scheduleWebSocketRetry();
     this.connectUnlessOffline();
   }
 
@@ -86,6 +94,7 @@ export class RoomSession {
     if (!this.running) return;
     this.running = false;
     this.watchNetwork("removeEventListener");
+    clearTimeout(this.websocketRetryTimer);
     this.closeConnection();
   }
 
@@ -165,22 +174,47 @@ export class RoomSession {
     this.connection = null;
     const reason = closeEndReason(code);
     if (!reason) {
-      if (!joined && this.transportKind === "websocket" && ++this.failures >= FALLBACK_AFTER_FAILURES) {
-        void this.considerFallback();
-      }
+      if (!joined && this.transportKind === "websocket") void this.failedBeforeJoin();
       return this.scheduleReconnect();
     }
     this.end();
     this.events.ended(reason);
   }
 
-  /** Switches to the fallback for the next attempts if the site answers while its WebSocket does not. */
-  private async considerFallback(): Promise<void> {
+  /**
+   * A WebSocket attempt ended before `joined`. It counts toward the fallback only when the site
+   * answers HTTP right after: a server that is restarting refuses both, and must not move the tab
+   * off WebSockets.
+   */
+  private async failedBeforeJoin(): Promise<void> {
     if (!this.options.createFallback || !this.options.siteReachable) return;
-    if (!(await this.options.siteReachable().catch(() => false))) return;
-    if (!this.running || this.transportKind === "fallback") return;
+    const reachable = await this.options.siteReachable().catch(() => false);
+    if (!this.running || this.transportKind === "fallback" || this.isJoined) return;
+    if (!reachable) {
+      this.failures = 0;
+      return;
+    }
+    if (++this.failures < FALLBACK_AFTER_FAILURES) return;
     this.transportKind = "fallback";
+    this.scheduleWebSocketRetry();
     this.reconnectNow();
+  }
+
+  private scheduleWebSocketRetry(): void {
+    clearTimeout(this.websocketRetryTimer);
+    const delay = this.options.websocketRetryMs ?? WEBSOCKET_RETRY_MS;
+    this.websocketRetryTimer = setTimeout(() => void this.retryWebSocket(), delay);
+  }
+
+  /** On the fallback: when a WebSocket opens again, the room moves back to one. */
+  private async retryWebSocket(): Promise<void> {
+    if (!this.running || this.transportKind !== "fallback") return;
+    const opened = await probeWebSocket(this.options.createSocket, this.options.url, this.options.connectTimeoutMs);
+    if (!this.running || this.transportKind !== "fallback") return;
+    if (!opened) return this.scheduleWebSocketRetry();
+    this.transportKind = "websocket";
+    this.failures = 0;
+    this.rejoin();
   }
 
   private scheduleReconnect(): void {
