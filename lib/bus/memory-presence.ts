@@ -1,5 +1,5 @@
 import { PRESENCE_MAX_USERS, type PresenceUser } from "../protocol";
-import type { Presence, PresenceEntry, PresenceSnapshot } from "./types";
+import type { Presence, PresenceBeat, PresenceEntry, PresenceSnapshot } from "./types";
 import { byName } from "./users";
 
 /** Who is online in each room of a single instance. */
@@ -63,7 +63,10 @@ export class MemoryPresence implements Presence {
   }
 
   /** One instance: no other instance's entries can go stale. */
-  async heartbeat(): Promise<PresenceUser[]> {
-    return [];
+  /** One instance: nobody else to prove it is alive to, no entries it could lose. */
+  async beat(): Promise<PresenceBeat> {
+    return { revived: false, swept: [] };
   }
+
+  async refresh(): Promise<void> {}
 }

@@ -101,6 +101,13 @@ export type PresenceEntry = { connectionId: string; clientId: string; name: stri
  */
 export type PresenceSnapshot = { count: number; users: PresenceUser[] };
 
+export type PresenceBeat = {
+  /** This instance had been taken for dead (or the store lost it): refresh every room. */
+  revived: boolean;
+  /** Users of dead instances swept, per room, each returned to one caller only: it settles their leave. */
+  swept: { room: string; users: PresenceUser[] }[];
+};
+
 export interface Presence {
   /**
    * Marks a connection online. `announce` is true when its clientId was not yet announced in the
@@ -117,11 +124,16 @@ export interface Presence {
   /** Who is online (see PresenceSnapshot); a clientId's name is the one its first connection brought. */
   list(room: string): Promise<PresenceSnapshot>;
   /**
-   * Refreshes this instance's live connections of the room and prunes entries older than the
-   * presence TTL (crashed instances), a bounded number per call. Returns the users whose entries
-   * were pruned: the caller settles their leave. Until pruned, such entries still count as online.
+   * Proves this instance alive, once for all of its rooms (`rooms`: those it may hold entries in),
+   * and sweeps the entries of an instance that stopped doing so for the presence TTL (it crashed).
+   * Until swept, such entries still count as online. See PresenceBeat.
    */
-  heartbeat(room: string, entries: PresenceEntry[]): Promise<PresenceUser[]>;
+  beat(rooms: ReadonlySet<string>): Promise<PresenceBeat>;
+  /**
+   * Puts this instance's live connections of the room back where the store lacks them (it lost
+   * them, or this instance was taken for dead), and keeps the lobby's keys from expiring.
+   */
+  refresh(room: string, entries: PresenceEntry[]): Promise<void>;
 }
 
 export type BusHealth = "disabled" | "ok" | "down";

@@ -98,7 +98,7 @@ export class LocalRoom {
   }
 
   /**
-   * Set by every presence change, cleared by the heartbeat, which then re-reads the room's presence
+   * Set by every presence change, cleared by the beat, which then re-reads the room's presence
    * once more: a frame that lost a race with a later change is corrected within one beat.
    */
   presenceChanged = false;

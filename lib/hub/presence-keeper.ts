@@ -1,5 +1,7 @@
 import { waitUntil } from "@vercel/functions";
 import type { Bus } from "../bus/types";
+import { forEachLimited } from "../limits/for-each-limited";
+import { LOBBY } from "../protocol";
 import type { Connection } from "./connection";
 import type { LocalRoom } from "./local-room";
 
@@ -12,23 +14,23 @@ export type PresenceKeeperOptions = {
 
 /** Shutdown waits at most this long for clients to resume elsewhere, and as long again for "left". */
 const SHUTDOWN_STEP_MS = 2000;
-/** Rooms whose heartbeat is in flight at once. */
-const HEARTBEAT_CONCURRENCY = 16;
-/** Every this many heartbeats a room re-reads its presence even without a change event. */
-const PRESENCE_RESYNC_BEATS = 6;
+/** Rooms refreshed at once after this instance was taken for dead. */
+const REFRESH_CONCURRENCY = 16;
 
 /**
  * Who is online, as this instance sees to it: tells the other instances when the set changed,
  * stores "joined" / "left" system messages (a "left" only after a grace period without the
- * clientId coming back anywhere), and refreshes this instance's entries on a heartbeat so that a
- * crashed instance's users are pruned by the survivors.
+ * clientId coming back anywhere), and beats: proves this instance alive (once, whatever its rooms)
+ * so that a crashed instance's users are swept by the survivors, and re-reads the presence of the
+ * rooms that changed since the last beat.
  */
 export class PresenceKeeper {
   /** Pending "left" checks: the timer and what settles its waitUntil promise when it is cancelled. */
   private readonly leaveTimers = new Map<NodeJS.Timeout, () => void>();
   private readonly heartbeat: NodeJS.Timeout;
   private beating = false;
-  private beats = 0;
+  /** Rooms whose presence-change event could not be published (the bus was down): sent again on the beat. */
+  private readonly unpublished = new Set<string>();
 
   constructor(
     private readonly bus: Bus,
@@ -66,7 +68,7 @@ export class PresenceKeeper {
 
   /** The store restarted empty: this instance's entries of the room go back in at once. */
   reregister(room: LocalRoom): void {
-    void this.beatRoom(room, true).then(() => this.publish(room.id));
+    void this.refresh(room);
   }
 
   /**
@@ -119,57 +121,67 @@ export class PresenceKeeper {
   }
 
   private async publish(room: string): Promise<void> {
+    this.unpublished.delete(room);
     try {
       await this.bus.publish({ kind: "presence", room });
     } catch {
-      // Other instances recompute presence on their next heartbeat.
+      this.unpublished.add(room);
     }
   }
 
   /**
-   * One pass over the rooms, a few at a time. A pass that outlasts the interval (thousands of rooms
-   * on a busy box) is not overlapped by the next: that one is skipped.
+   * Proves this instance alive and settles what the survivors' share of a crashed instance brought.
+   * A beat that outlasts the interval (a big sweep) is not overlapped by the next: that one is skipped.
    */
   private async beat(): Promise<void> {
     if (this.beating) return;
     this.beating = true;
-    const resync = ++this.beats % PRESENCE_RESYNC_BEATS === 0;
     try {
-      const rooms = [...this.rooms.values()];
-      let next = 0;
-      const worker = async () => {
-        while (next < rooms.length) await this.beatRoom(rooms[next++]!, resync);
-      };
-      await Promise.all(Array.from({ length: Math.min(HEARTBEAT_CONCURRENCY, rooms.length) }, worker));
+      const { revived, swept } = await this.bus.presence.beat(new Set(this.rooms.keys()));
+      for (const { room, users } of swept) {
+        this.rooms.get(room)?.schedulePresence();
+        void this.publish(room);
+        for (const user of users) void this.settleLeave(room, user.clientId, user.name);
+      }
+      if (revived) await forEachLimited([...this.rooms.values()], REFRESH_CONCURRENCY, (room) => this.refresh(room));
+      else await this.keepLobby();
+    } catch {
+      // Next beat.
     } finally {
       this.beating = false;
     }
+    this.resync();
   }
 
   /**
-   * Refreshes this instance's entries of the room; users of crashed instances are pruned and leave.
-   * Presence changes reach every instance as events. The room re-reads its presence on the beat
-   * after a change (a frame that raced a later one is corrected), and every PRESENCE_RESYNC_BEATS
-   * beats anyway, in case an event was lost (its publish failed while Redis was down); an idle room
-   * costs no read.
+   * A room re-reads its presence on the beat after any change (a frame that raced a later one is
+   * corrected); an unchanged room costs nothing. Events that could not be published go again.
    */
-  private async beatRoom(room: LocalRoom, resync: boolean): Promise<void> {
+  private resync(): void {
+    for (const room of this.rooms.values()) {
+      if (!room.presenceChanged) continue;
+      room.schedulePresence();
+      room.presenceChanged = false;
+    }
+    for (const room of [...this.unpublished]) void this.publish(room);
+  }
+
+  /** The lobby's keys live 24 h after their last use: a lobby with people in it keeps them. */
+  private async keepLobby(): Promise<void> {
+    if (this.rooms.get(LOBBY)?.members.size) await this.bus.presence.refresh(LOBBY, []);
+  }
+
+  /** Puts this instance's entries of the room back, and tells the other instances. */
+  private async refresh(room: LocalRoom): Promise<void> {
     const entries = [...room.members]
       .filter((m) => m.clientId !== "" && m.state === "joined")
       .map((m) => ({ connectionId: m.id, clientId: m.clientId, name: m.name }));
-    const changed = room.presenceChanged;
-    room.presenceChanged = false;
     try {
-      const pruned = await this.bus.presence.heartbeat(room.id, entries);
-      if (resync || changed || pruned.length > 0) {
-        room.schedulePresence();
-        room.presenceChanged = false;
-      }
-      if (pruned.length === 0) return;
-      void this.publish(room.id);
-      for (const user of pruned) void this.settleLeave(room.id, user.clientId, user.name);
+      await this.bus.presence.refresh(room.id, entries);
+      room.schedulePresence();
+      await this.publish(room.id);
     } catch {
-      // Next beat.
+      // The room is gone, or the bus is down: the next revival or store reset brings it back.
     }
   }
 }

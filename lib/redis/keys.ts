@@ -13,6 +13,19 @@ export const KEY_PREFIX = "flare:";
 export const CONTROL_STREAM = `${KEY_PREFIX}control`;
 
 /**
+ * Instance liveness (lib/bus/redis/liveness.ts). Zset: the incarnation of every running instance →
+ * its last beat (ms, Redis clock). Beside it, with the same hash tag so one script moves entries
+ * between them: incarnations taken for dead and being swept → when the sweep was claimed.
+ */
+export const INSTANCES_KEY = `${KEY_PREFIX}{instances}`;
+export const SWEEPING_KEY = `${KEY_PREFIX}{instances}:sweeping`;
+
+/** Set: the rooms where an incarnation holds presence entries; its sweeper visits these. */
+export function instanceRoomsKey(incarnation: number): string {
+  return `${KEY_PREFIX}instance:{${incarnation}}:rooms`;
+}
+
+/**
  * Prefix of the per-address limit counters (rate-limiter-flexible appends `:<key>`, e.g.
  * `flare:limit:joins:203.0.113.7`); each expires with its window.
  */
@@ -34,7 +47,7 @@ export type RoomKeys = {
   messages: string;
   /** Stream: typing / presence events relayed between instances. */
   events: string;
-  /** Zset: connectionId → last seen (ms, Redis clock). */
+  /** Zset: connectionId → the incarnation of the instance holding it (see INSTANCES_KEY). */
   presence: string;
   /** Hash: connectionId → JSON {clientId, name, instance}. */
   conns: string;

@@ -18,6 +18,8 @@ export type BusSetup = {
   b: Bus;
   room(): Promise<string>;
   admin?: Redis | Cluster;
+  /** Another instance on the same store (Redis only), for the test to close. */
+  open?(instanceId: string): Bus;
   close(): Promise<void>;
 };
 
@@ -59,6 +61,7 @@ function busesOn<A extends Redis | Cluster>(
     a,
     b,
     admin,
+    open: (instanceId) => new RedisBus({ url, instanceId, presenceTtlMs }),
     // A private room as the rooms service makes it: a `:meta` hash expiring at the room's expiry.
     async room() {
       const room = freshRoom();

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { after, describe, it, type TestContext } from "node:test";
 import type Redis from "ioredis";
 import type { Bus } from "../../lib/bus/types";
 import { PRESENCE_MAX_USERS } from "../../lib/protocol";
-import { roomKeys } from "../../lib/redis/keys";
+import { INSTANCES_KEY, instanceRoomsKey, roomKeys, SWEEPING_KEY } from "../../lib/redis/keys";
 import { clusterSetup, memorySetup, redisSetup, type BusSetup } from "../helpers/bus-setups";
 import { sleep } from "../helpers/wait";
 
@@ -68,6 +68,13 @@ describe("presence over memory", () => {
   const setup = memorySetup();
   after(() => setup.close());
   sharedTests(() => setup, false);
+
+  it("one instance: a beat has nobody to sweep and never revives", async () => {
+    const room = await setup.room();
+    await setup.a.presence.add(room, { connectionId: "m1", clientId: "cm", name: "Mo" });
+    assert.deepEqual(await setup.a.presence.beat(new Set([room])), { revived: false, swept: [] });
+    assert.equal((await setup.a.presence.list(room)).count, 1);
+  });
 });
 
 describe("presence over Redis", async () => {
@@ -110,52 +117,134 @@ describe("presence over Redis", async () => {
     assert.equal(inBig, inSmall);
     assert.ok(inSmall < 80, `${inSmall} commands`);
   });
+});
 
-  it("a crashed instance's connections are swept over heartbeats, each returned once", { skip }, async () => {
-    assert.ok(redis?.admin);
-    const room = await redis.room();
-    const mine = { connectionId: "a1", clientId: "ca", name: "Ann" };
-    await redis.a.presence.add(room, mine);
-    await fill(redis.b, room, 1100);
-    await redis.b.presence.add(room, { connectionId: "b1", clientId: "cb", name: "Bob" });
-    await redis.b.presence.add(room, { connectionId: "b2", clientId: "cb", name: "Bob" });
-    await sleep(PRESENCE_TTL_MS + 200); // b "crashed": its entries are no longer refreshed
-    assert.deepEqual(await redis.a.presence.heartbeat(room, [mine]).then((p) => p.length), 1000, "oldest 1000");
-    assert.equal((await redis.a.presence.list(room)).count, 102);
-    assert.equal(await redis.a.presence.settleLeave(room, "cb"), false, "cb's connections are not swept yet");
-    const rest = await redis.a.presence.heartbeat(room, [mine]);
-    assert.equal(rest.length, 101);
+/**
+ * Liveness is per instance (lib/bus/redis/liveness.ts): an instance that stops beating for the TTL
+ * is swept by exactly one survivor, whatever its rooms. Fresh instances per test, so no beat of
+ * another test's instances claims or revives them.
+ */
+function livenessTests(setup: () => BusSetup | undefined, skip: string | false): void {
+  const instances = (t: TestContext, names: string[]) => {
+    const s = setup();
+    assert.ok(s?.open && s.admin);
+    const buses = names.map((n) => s.open!(`${n}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`));
+    t.after(() => Promise.all(buses.map((b) => b.close())));
+    return { s, admin: s.admin, buses };
+  };
+  const ann = { connectionId: "a1", clientId: "ca", name: "Ann" };
+  const bob1 = { connectionId: "b1", clientId: "cb", name: "Bob" };
+  const bob2 = { connectionId: "b2", clientId: "cb", name: "Bob" };
+
+  it("a crashed instance's entries are swept by one survivor's beat, each user returned once", { skip }, async (t) => {
+    const { s, admin, buses } = instances(t, ["x", "y"]);
+    const [x, y] = buses as [Bus, Bus];
+    const room = await s.room();
+    const k = roomKeys(room);
+    await x.presence.add(room, ann);
+    await fill(y, room, 1100);
+    await y.presence.add(room, bob1);
+    await y.presence.add(room, bob2);
+    const dead = Number(await admin.zscore(k.presence, "b1"));
+    assert.deepEqual(await admin.smembers(instanceRoomsKey(dead)), [room]);
+    await sleep(PRESENCE_TTL_MS + 200); // y "crashed": it beats no more
+    assert.equal((await x.presence.list(room)).count, 1102, "its users count until swept");
+    assert.equal(await x.presence.settleLeave(room, "cb"), false, "and do not leave");
+
+    const beat = await x.presence.beat(new Set([room]));
+    assert.equal(beat.revived, false);
+    const users = beat.swept.find((r) => r.room === room)?.users ?? [];
+    assert.equal(users.length, 1101, "1100 filled, and Bob once for his two connections");
     assert.deepEqual(
-      rest.filter((u) => u.clientId === "cb"),
+      users.filter((u) => u.clientId === "cb"),
       [{ clientId: "cb", name: "Bob" }],
-      "one user for two connections",
     );
-    assert.deepEqual(await redis.b.presence.heartbeat(room, []), [], "only the sweeping instance gets them");
-    assert.deepEqual(await redis.b.presence.list(room), { count: 1, users: [{ clientId: "ca", name: "Ann" }] });
-    assert.equal(await redis.a.presence.settleLeave(room, "cb"), true);
-    const k = roomKeys(room);
-    assert.equal(await redis.admin.hlen(k.conns), 1);
-    assert.equal(await redis.admin.hlen(k.clients), 1);
-    assert.equal(await redis.admin.hlen(k.names), 1);
+    const again = await x.presence.beat(new Set([room]));
+    assert.ok(!again.swept.some((r) => r.room === room), "swept once");
+    assert.deepEqual(await x.presence.list(room), { count: 1, users: [{ clientId: "ca", name: "Ann" }] });
+    assert.equal(await x.presence.settleLeave(room, "cb"), true);
+    assert.equal(await admin.hlen(k.conns), 1);
+    assert.equal(await admin.hlen(k.clients), 1);
+    assert.equal(await admin.exists(instanceRoomsKey(dead)), 0, "its room list goes with it");
+    assert.equal(await admin.zscore(SWEEPING_KEY, String(dead)), null);
   });
 
-  it("a heartbeat puts this instance's connections back after Redis lost them", { skip }, async () => {
-    assert.ok(redis?.admin);
-    const room = await redis.room();
-    const mine = [
-      { connectionId: "a1", clientId: "ca", name: "Ann" },
-      { connectionId: "a2", clientId: "ca", name: "Ann" },
-    ];
-    for (const e of mine) await redis.a.presence.add(room, e);
-    const k = roomKeys(room);
-    await redis.admin.del(k.presence, k.conns, k.clients, k.online, k.names);
-    assert.equal((await redis.b.presence.list(room)).count, 0);
-    await redis.a.presence.heartbeat(room, mine);
-    assert.deepEqual(await redis.b.presence.list(room), { count: 1, users: [{ clientId: "ca", name: "Ann" }] });
-    await redis.a.presence.remove(room, "a1");
-    await redis.a.presence.remove(room, "a2");
-    assert.equal((await redis.b.presence.list(room)).count, 0);
+  it("an instance that was only stalled finds itself swept and puts its entries back", { skip }, async (t) => {
+    const { s, admin, buses } = instances(t, ["x", "y"]);
+    const [x, y] = buses as [Bus, Bus];
+    const room = await s.room();
+    await x.presence.add(room, ann);
+    await y.presence.add(room, bob1);
+    const before = await admin.zscore(roomKeys(room).presence, "b1");
+    await sleep(PRESENCE_TTL_MS + 200);
+    const swept = (await x.presence.beat(new Set([room]))).swept.filter((r) => r.room === room);
+    assert.deepEqual(swept, [{ room, users: [{ clientId: "cb", name: "Bob" }] }]);
+
+    assert.equal((await y.presence.beat(new Set([room]))).revived, true);
+    await y.presence.refresh(room, [bob1]);
+    assert.equal((await x.presence.list(room)).count, 2);
+    const after = await admin.zscore(roomKeys(room).presence, "b1");
+    assert.notEqual(after, before, "under a new incarnation");
+    assert.equal((await y.presence.beat(new Set([room]))).revived, false);
+    assert.equal(await admin.zscore(INSTANCES_KEY, String(before)), null, "the old one is not listed again");
   });
+
+  it("a sweep whose sweeper died too is claimed again a TTL later", { skip }, async (t) => {
+    const { s, admin, buses } = instances(t, ["x", "y"]);
+    const [x, y] = buses as [Bus, Bus];
+    const room = await s.room();
+    await y.presence.add(room, bob1);
+    const dead = String(await admin.zscore(roomKeys(room).presence, "b1"));
+    // Claimed 5 s ago by an instance that then crashed before sweeping.
+    await admin.zrem(INSTANCES_KEY, dead);
+    await admin.zadd(SWEEPING_KEY, Date.now() - 5000, dead);
+    const beat = await x.presence.beat(new Set());
+    assert.deepEqual(
+      beat.swept.filter((r) => r.room === room),
+      [{ room, users: [{ clientId: "cb", name: "Bob" }] }],
+    );
+    assert.equal((await x.presence.list(room)).count, 0);
+  });
+
+  it("an instance's room list follows the rooms it holds", { skip }, async (t) => {
+    const { s, admin, buses } = instances(t, ["x"]);
+    const [x] = buses as [Bus];
+    const [r1, r2] = [await s.room(), await s.room()];
+    await x.presence.add(r1, ann);
+    await x.presence.add(r2, { ...ann, connectionId: "a2" });
+    const incarnation = Number(await admin.zscore(roomKeys(r1).presence, "a1"));
+    assert.deepEqual((await admin.smembers(instanceRoomsKey(incarnation))).sort(), [r1, r2].sort());
+    await x.presence.beat(new Set([r1]));
+    assert.deepEqual(await admin.smembers(instanceRoomsKey(incarnation)), [r1]);
+  });
+
+  it("a refresh puts this instance's connections back after Redis lost them", { skip }, async (t) => {
+    const { s, admin, buses } = instances(t, ["x"]);
+    const [x] = buses as [Bus];
+    const room = await s.room();
+    const mine = [ann, { ...ann, connectionId: "a2" }];
+    for (const e of mine) await x.presence.add(room, e);
+    const k = roomKeys(room);
+    await admin.del(k.presence, k.conns, k.clients, k.online, k.names);
+    assert.equal((await x.presence.list(room)).count, 0);
+    await x.presence.refresh(room, mine);
+    assert.deepEqual(await s.b.presence.list(room), { count: 1, users: [{ clientId: "ca", name: "Ann" }] });
+    await x.presence.remove(room, "a1");
+    await x.presence.remove(room, "a2");
+    assert.equal((await s.b.presence.list(room)).count, 0);
+  });
+}
+
+describe("instance liveness over Redis", async () => {
+  const redis = await redisSetup(PRESENCE_TTL_MS);
+  after(() => redis?.close());
+  livenessTests(() => redis, redis ? false : "redis-server not found");
+});
+
+describe("instance liveness over Redis Cluster", async () => {
+  const cluster = await clusterSetup(PRESENCE_TTL_MS);
+  after(() => cluster?.close());
+  livenessTests(() => cluster, cluster ? false : "redis-server or redis-cli not found");
 });
 
 describe("presence over Redis Cluster", async () => {

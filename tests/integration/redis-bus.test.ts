@@ -261,8 +261,13 @@ describe("RedisBus", async () => {
   it("a feed opened while another instance appends at full speed misses and doubles nothing", { skip }, async () => {
     const room = await makePrivateRoom(admin, Date.now() + 60_000);
     let writing = true;
+    // What was acked, not what the stream holds at the end: at full speed it trims past 1000 entries.
+    const acked: string[] = [];
     const writer = (async () => {
-      for (let i = 0; writing; i++) await Promise.all([0, 1, 2].map((j) => b.append(draft(room, `w${i}.${j}`))));
+      for (let i = 0; writing; i++) {
+        const results = await Promise.all([0, 1, 2].map((j) => b.append(draft(room, `w${i}.${j}`))));
+        acked.push(...results.map((r) => r.message.id));
+      }
     })();
     const recorders = [];
     const offs = [];
@@ -278,7 +283,7 @@ describe("RedisBus", async () => {
       writing = false;
       await writer;
     }
-    const stored = (await admin.xrange(roomKeys(room).messages, "-", "+")).map(([id]) => id);
+    const stored = acked.sort(compareIds);
     try {
       for (const [i, r] of recorders.entries()) {
         await eventually(() => r.messages.at(-1)?.id === stored.at(-1), 3000, `feed ${i} reaches the end`);
@@ -347,24 +352,6 @@ describe("RedisBus", async () => {
     });
   });
 
-  it("presence heartbeat prunes entries older than the TTL and returns them once", { skip }, async () => {
-    const room = await makePrivateRoom(admin, Date.now() + 60_000);
-    const mine = { connectionId: "a1", clientId: "ca", name: "Ann" };
-    await a.presence.add(room, mine);
-    await b.presence.add(room, { connectionId: "b1", clientId: "cb", name: "Bob" });
-    await b.presence.add(room, { connectionId: "b2", clientId: "cb", name: "Bob" });
-    assert.deepEqual(await a.presence.heartbeat(room, [mine]), []);
-    await sleep(1200); // TTL is 1 s; b "crashed" and stopped heartbeating
-    assert.equal((await a.presence.list(room)).count, 2, "stale entries count until a heartbeat sweeps them");
-    assert.equal(await b.presence.settleLeave(room, "cb"), false, "nor does cb leave before");
-    const pruned = await a.presence.heartbeat(room, [mine]);
-    assert.deepEqual(pruned, [{ clientId: "cb", name: "Bob" }]);
-    assert.deepEqual(await b.presence.heartbeat(room, []), [], "only the pruning instance gets them");
-    assert.deepEqual(await b.presence.list(room), { count: 1, users: [{ clientId: "ca", name: "Ann" }] });
-    assert.equal(await b.presence.settleLeave(room, "cb"), true);
-    assert.equal(await admin.hexists(roomKeys(room).conns, "b1"), 0);
-  });
-
   it("lobby keys expire 24 h after the last write", { skip }, async () => {
     await a.append(draft("lobby", "hi lobby", { nonce: "lob1" }));
     await a.presence.add("lobby", { connectionId: "l1", clientId: "c1", name: "Zed" });
@@ -392,7 +379,7 @@ describe("RedisBus", async () => {
       // Seats are written by the room store (lib/rooms/redis-store.ts), with the room's expiry.
       await admin.sadd(roomKeys(room).seats, "seat-hash");
       await admin.pexpireat(roomKeys(room).seats, metaAt);
-      await a.presence.heartbeat(room, [{ connectionId: "p1", clientId: "c1", name: "Zed" }]);
+      await a.presence.refresh(room, [{ connectionId: "p1", clientId: "c1", name: "Zed" }]);
       const k = roomKeys(room);
       for (const key of allRoomKeys(room).filter((key) => key !== k.meta)) {
         assert.equal(await admin.pexpiretime(key), metaAt, key);

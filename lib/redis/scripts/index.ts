@@ -3,6 +3,7 @@ import type { RedisClient } from "../client";
 import { channelScripts } from "./channels";
 import { clientBindingScripts } from "./client-bindings";
 import { eventScripts } from "./events";
+import { livenessScripts } from "./liveness";
 import { messageScripts } from "./messages";
 import type { ScriptDefinition } from "./prelude";
 import { presenceScripts } from "./presence";
@@ -25,6 +26,7 @@ const SCRIPTS: Record<FlareCommand, ScriptDefinition> = {
   ...messageScripts,
   ...eventScripts,
   ...presenceScripts,
+  ...livenessScripts,
   ...seatScripts,
   ...clientBindingScripts,
   ...channelScripts,

@@ -3,9 +3,11 @@ import type { RoomKeyList } from "../keys";
 import { roomScript } from "./prelude";
 
 /**
- * Presence: live connections by last heartbeat (Redis clock), the clientIds announced as joined, and
- * the per-clientId index (see the prelude's `client_online`) that makes every change O(1): no
- * script reads all of a room's connections, so a lobby of 15k sockets costs what a room of 2 does.
+ * Presence: live connections by the incarnation of the instance holding them, the clientIds
+ * announced as joined, and the per-clientId index (see the prelude's `client_online`) that makes
+ * every change O(1): no script reads all of a room's connections, so a lobby of 15k sockets costs
+ * what a room of 2 does. Nothing here runs per room on a timer: an instance proves it is alive
+ * once for all its rooms (./liveness.ts), and a dead one's entries are swept by incarnation.
  */
 
 /** Reply of flarePresenceList: the exact count, and the first clientIds online with their names. */
@@ -17,6 +19,7 @@ declare module "ioredis" {
       ...args: [
         ...keys: RoomKeyList,
         room: string,
+        incarnation: number,
         connectionId: string,
         clientId: string,
         name: string,
@@ -26,20 +29,21 @@ declare module "ioredis" {
     flarePresenceRemove(...args: [...keys: RoomKeyList, connectionId: string]): Result<1, Context>;
     flareSettleLeave(...args: [...keys: RoomKeyList, clientId: string]): Result<0 | 1, Context>;
     flarePresenceList(...args: [...keys: RoomKeyList, maxUsers: number]): Result<PresenceListReply, Context>;
-    flareHeartbeat(
-      ...args: [...keys: RoomKeyList, room: string, ttlMs: number, maxSweep: number, ...connectionIdJsonPairs: string[]]
-    ): Result<string[], Context>;
+    flarePresenceRefresh(
+      ...args: [...keys: RoomKeyList, room: string, incarnation: number, ...connectionIdJsonPairs: string[]]
+    ): Result<number, Context>;
+    flarePresenceSweep(...args: [...keys: RoomKeyList, incarnation: number, max: number]): Result<string[], Context>;
   }
 }
 
 export const presenceScripts = {
-  /** ARGV: room, connectionId, clientId, name, connJson → 1 when the clientId was newly announced */
+  /** ARGV: room, incarnation, connectionId, clientId, name, connJson → 1 when the clientId was newly announced */
   flarePresenceAdd: roomScript(`
-local room, conn, client, name, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local room, incarnation, conn, client, name, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local mode, value = room_expiry(room)
 if not mode then return gone() end
 local now = now_ms()
-if redis.call('ZADD', KEYS[K_PRESENCE], now, conn) == 1 then
+if redis.call('ZADD', KEYS[K_PRESENCE], incarnation, conn) == 1 then
   redis.call('HSET', KEYS[K_CONNS], conn, json)
   client_online(client, name, now)
 end
@@ -57,7 +61,7 @@ return 1
   /**
    * ARGV: clientId → 1 when the clientId has no connection left and was announced (it is
    * un-announced atomically, so exactly one caller gets 1 per announcement), else 0. A connection
-   * of a crashed instance counts until a heartbeat sweeps it; that heartbeat's caller settles it.
+   * of a crashed instance counts until a survivor sweeps it; that survivor settles it.
    */
   flareSettleLeave: roomScript(`
 local client = ARGV[1]
@@ -75,36 +79,43 @@ return {count, ids, redis.call('HMGET', KEYS[K_NAMES], unpack(ids))}
 `),
 
   /**
-   * ARGV: room, ttlMs, maxSweep, then connectionId, connJson pairs of this instance's connections →
-   * the connection JSONs swept (not seen within the TTL: a crashed instance's), at most maxSweep of
-   * the oldest per call, so a crash is cleaned up over a few heartbeats and never in one long
-   * script. Only the caller whose script removed an entry gets it back.
+   * ARGV: room, incarnation, then connectionId, connJson pairs of this instance's connections → how
+   * many were not there. Puts them back under this incarnation: after Redis lost them, or after this
+   * instance was taken for dead (stalled past the TTL) and took a new incarnation. The lobby's keys
+   * live 24 h after their last use: a refresh keeps them all; a private room's end is fixed, and
+   * only an index written here needs it.
    */
-  flareHeartbeat: roomScript(`
-local room, ttl, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+  flarePresenceRefresh: roomScript(`
+local room, incarnation = ARGV[1], ARGV[2]
 local mode, value = room_expiry(room)
 if not mode then return gone() end
 local now = now_ms()
-local readded = false
-for i = 4, #ARGV, 2 do
-  -- New here (Redis restarted empty, or swept while this instance stalled): index it again.
-  if redis.call('ZADD', KEYS[K_PRESENCE], now, ARGV[i]) == 1 then
-    readded = true
+local readded = 0
+for i = 3, #ARGV, 2 do
+  if redis.call('ZADD', KEYS[K_PRESENCE], incarnation, ARGV[i]) == 1 then
+    readded = readded + 1
     redis.call('HSET', KEYS[K_CONNS], ARGV[i], ARGV[i + 1])
     local client, name = conn_client(ARGV[i + 1])
     if client then client_online(client, name, now) end
   end
 end
-local stale = redis.call('ZRANGEBYSCORE', KEYS[K_PRESENCE], '-inf', '(' .. string.format('%d', now - ttl), 'LIMIT', 0, max)
+if mode == 'ttl' then touch_room(mode, value)
+elseif readded > 0 then touch_room(mode, value, K_PRESENCE, K_CONNS, K_CLIENTS, K_ONLINE, K_NAMES) end
+return readded
+`),
+
+  /**
+   * ARGV: incarnation, max → the connection JSONs of that (dead) incarnation taken out of the room,
+   * at most max per call, so a crashed lobby instance of 15k sockets is swept in short scripts.
+   * Only the caller whose script removed an entry gets it back.
+   */
+  flarePresenceSweep: roomScript(`
+local stale = redis.call('ZRANGEBYSCORE', KEYS[K_PRESENCE], ARGV[1], ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local pruned = {}
 for _, conn in ipairs(stale) do
   local json = drop_conn(conn)
   if json then pruned[#pruned + 1] = json end
 end
--- The lobby's keys live 24 h after their last use: keep them all. A private room's expire at its
--- fixed end, set by each script on the keys it writes: only an index written above needs it.
-if mode == 'ttl' and #ARGV > 3 then touch_room(mode, value)
-elseif readded then touch_room(mode, value, K_PRESENCE, K_CONNS, K_CLIENTS, K_ONLINE, K_NAMES) end
 return pruned
 `),
 };
