@@ -1,5 +1,5 @@
 import type { OutboxEntry } from "../../../lib/client/outbox";
-import type { Message } from "../../../lib/protocol";
+import type { Message, ServerFrame } from "../../../lib/protocol";
 
 /** A lobby message from "other" whose ts follows its id. */
 export const msg = (id: string, extra: Partial<Message> = {}): Message => ({
@@ -20,3 +20,16 @@ export const entry = (nonce: string, extra: Partial<OutboxEntry> = {}): OutboxEn
   status: "sending",
   ...extra,
 });
+
+/** The server's `joined` for "me" in the lobby, with no expiry or capacity. */
+export const joinedFrame = (extra: Partial<Extract<ServerFrame, { type: "joined" }>> = {}) =>
+  ({
+    type: "joined",
+    room: "lobby",
+    connectionId: "c",
+    clientId: "me",
+    clientToken: "token-of-me-0123456789",
+    expiresAt: null,
+    capacity: null,
+    ...extra,
+  }) as const;

@@ -10,7 +10,7 @@ import {
   type RoomSnapshot,
 } from "../../../lib/client/room-state";
 import { CLOSE_CODES, defaultMessage, type ServerFrame } from "../../../lib/protocol";
-import { entry, msg } from "./fixtures";
+import { entry, joinedFrame, msg } from "./fixtures";
 
 const ctx: FrameContext = { now: 10_000, random: () => 0.5, typingTtlMs: 3000 };
 const start = () => emptySnapshot("lobby", "me", "Me");
@@ -199,15 +199,7 @@ describe("room state transitions", () => {
 
   it("disconnected forgets the connection but keeps messages and outbox", () => {
     const s = { ...start(), messages: [msg("1-0")], outbox: [entry("a")] };
-    const joined = apply(s, {
-      type: "joined",
-      room: "lobby",
-      connectionId: "c",
-      clientId: "me",
-      clientToken: "token-of-me-0123456789",
-      expiresAt: null,
-      capacity: null,
-    });
+    const joined = apply(s, joinedFrame());
     const d = disconnected(joined, { state: "offline" });
     assert.deepEqual(d.status, { state: "offline" });
     assert.equal(d.joined, null);

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import type { ConnectionEvents, RoomTransport } from "../../../lib/client/connection";
 import { RoomSession, type SessionOptions } from "../../../lib/client/session";
 import { FakeSocket } from "./fake-socket";
+import { joinedFrame } from "./fixtures";
 
 /** A fallback transport that only records that it was made. */
 class FakeFallback implements RoomTransport {
@@ -86,15 +87,7 @@ describe("RoomSession: WebSocket or fallback", () => {
     await failAttempt();
     const socket = FakeSocket.last;
     socket.open();
-    socket.frame({
-      type: "joined",
-      room: "lobby",
-      connectionId: "c",
-      clientId: "me",
-      clientToken: "token-of-me-0123456789",
-      expiresAt: null,
-      capacity: null,
-    });
+    socket.frame(joinedFrame());
     assert.equal(s.transport, "websocket");
     assert.equal(s.isJoined, true);
     assert.equal(FakeFallback.made.length, 0);
