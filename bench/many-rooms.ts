@@ -22,7 +22,7 @@ export type ManyRoomsOptions = {
   activePerSecond?: number;
   warmupSeconds?: number;
   seconds?: number;
-  /** An idle window: at least one presence heartbeat pass (PRESENCE_TTL_MS / 3 = 10 s by default). */
+  /** An idle window: at least one liveness beat (PRESENCE_TTL_MS / 3 = 10 s by default). */
   idleSeconds?: number;
   /** Joins in flight per holder process. */
   joinWidth?: number;

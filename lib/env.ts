@@ -25,7 +25,7 @@ const schema = z.object({
     ),
   /** Prefix of this instance's id in logs and /api/health (a random suffix keeps ids unique). */
   INSTANCE_ID: z.string().trim().min(1).max(64).optional(),
-  /** How long a crashed instance's connections stay in presence (heartbeats refresh it). */
+  /** How long an instance may miss its liveness beat before a survivor sweeps its users from presence. */
   PRESENCE_TTL_MS: z.coerce.number().int().min(1000).default(30_000),
   /** A clientId's "left" message waits this long for a reconnect (contract: within 5 s). */
   LEAVE_GRACE_MS: z.coerce.number().int().min(0).max(5000).default(2000),

@@ -55,7 +55,7 @@ export class LocalRoom {
         beforeLive: async () => {
           if (member.state !== "joining") return;
           member.state = "joined";
-          // On failure presence follows with the next change or heartbeat.
+          // On failure presence follows with the next change or beat.
           await this.sendPresence(member).catch(() => {});
         },
       });
@@ -136,7 +136,7 @@ export class LocalRoom {
         m.push(frame, json);
       }
     } catch {
-      // The bus is down; the next change or heartbeat recomputes presence.
+      // The bus is down; the next change or beat recomputes presence.
     }
   }
 

@@ -24,8 +24,8 @@ const k = (name: (typeof ROOM_KEY_ORDER)[number]) => ROOM_KEY_ORDER.indexOf(name
  * PEXPIREAT to the keys a script writes); the lobby (no meta) gets PEXPIRE 24 h on them; any other
  * room without meta is gone, and the script writes nothing and answers ROOM_NOT_FOUND. The
  * scripts touch only the keys they wrote (a private room's end is fixed, so a key once touched
- * needs nothing more); the lobby's heartbeat touches every key of the lobby, so a lobby in use
- * keeps all of its keys.
+ * needs nothing more); the lobby's refresh, on each beat while people are in it, touches every key
+ * of the lobby, so a lobby in use keeps all of its keys.
  */
 const PRELUDE = `
 local K_MESSAGES, K_EVENTS, K_PRESENCE, K_CONNS, K_ANNOUNCED = ${k("messages")}, ${k("events")}, ${k("presence")}, ${k("conns")}, ${k("announced")}
