@@ -28,8 +28,10 @@ export class MemoryPresence implements Presence {
     if (!room.connections.has(entry.connectionId)) {
       room.connections.set(entry.connectionId, { clientId: entry.clientId, name: entry.name });
       const client = room.clients.get(entry.clientId);
-      if (client) client.connections++;
-      else room.clients.set(entry.clientId, { name: entry.name, connections: 1 });
+      if (client) {
+        client.connections++;
+        client.name = entry.name;
+      } else room.clients.set(entry.clientId, { name: entry.name, connections: 1 });
     }
     if (room.announced.has(entry.clientId)) return { announce: false };
     room.announced.add(entry.clientId);

@@ -121,7 +121,7 @@ export interface Presence {
    * Exactly one caller gets true per announcement.
    */
   settleLeave(room: string, clientId: string): Promise<boolean>;
-  /** Who is online (see PresenceSnapshot); a clientId's name is the one its first connection brought. */
+  /** Who is online (see PresenceSnapshot); a clientId's name is the one its newest connection brought (a rename shows at once). */
   list(room: string): Promise<PresenceSnapshot>;
   /**
    * Proves this instance alive, once for all of its rooms (`rooms`: those it may hold entries in),

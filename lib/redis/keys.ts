@@ -65,7 +65,7 @@ export type RoomKeys = {
   clients: string;
   /** Zset: online clientId → when its first connection came (ms): `count` is its size, `users` its head. */
   online: string;
-  /** Hash: online clientId → the name it came online with. */
+  /** Hash: online clientId → the name its newest connection brought. */
   names: string;
   /** Stream: the room channel's typed events (lib/channels); the same key as `channelKey(room)`. */
   channel: string;

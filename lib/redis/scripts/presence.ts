@@ -46,6 +46,9 @@ local now = now_ms()
 if redis.call('ZADD', KEYS[K_PRESENCE], incarnation, conn) == 1 then
   redis.call('HSET', KEYS[K_CONNS], conn, json)
   client_online(client, name, now)
+  -- The newest connection's name: a tab that rejoined under a new name shows it at once, even
+  -- while its old connection is still closing.
+  redis.call('HSET', KEYS[K_NAMES], client, name)
 end
 local added = redis.call('SADD', KEYS[K_ANNOUNCED], client)
 touch_room(mode, value, K_PRESENCE, K_CONNS, K_ANNOUNCED, K_CLIENTS, K_ONLINE, K_NAMES)
