@@ -140,7 +140,7 @@ export class FrameHandler {
         capacity: info.capacity,
       });
       if (info.expiresAt !== null) room.expireAt(info.expiresAt);
-      admitted = await room.admit(conn, { since: frame.since });
+      admitted = await room.admit(conn, { since: frame.since, arrival: true });
     } catch (e) {
       void this.deps.bus.presence.remove(frame.room, conn.id).catch(() => {});
       return this.refuse(conn, e);

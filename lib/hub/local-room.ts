@@ -11,7 +11,18 @@ export type LocalRoomHooks = {
   reset(room: LocalRoom): void;
 };
 
-export type AdmitOptions = { since?: string | undefined; limit?: number | undefined };
+export type AdmitOptions = {
+  since?: string | undefined;
+  limit?: number | undefined;
+  /**
+   * The member is a person the caller has just added to the room's presence, and the caller calls
+   * `schedulePresence()` once for that arrival if admit() returns true. The arrival then counts as
+   * signalled before the member's own presence read, so that read also serves everyone's refresh.
+   */
+  arrival?: boolean | undefined;
+};
+
+type PresenceRead = { signals: number; frame: ServerFrame; json: string };
 
 /**
  * One room as seen by this instance: its members (sockets and server-side subscribers), fanned out
@@ -23,6 +34,15 @@ export class LocalRoom {
   private readonly feed: Feed;
   private readonly expiry = new ExpiryTimer(() => this.end("expired"));
   private presenceTimer: NodeJS.Timeout | undefined;
+  /**
+   * Presence changes signalled so far. A read remembers the count it started at: a refresh with
+   * no signal since then sends that read's frame instead of reading again (issue #9: each join
+   * read the room's presence twice, for the joiner and then for everyone).
+   */
+  private presenceSignals = 0;
+  /** Arrivals counted ahead by admit() whose `schedulePresence()` has not come yet. */
+  private signalsAhead = 0;
+  private latestRead: PresenceRead | undefined;
 
   constructor(
     readonly id: string,
@@ -32,6 +52,7 @@ export class LocalRoom {
     this.feed = bus.feed(id, {
       event: (event) => this.onEvent(event),
       reset: () => {
+        this.latestRead = undefined;
         for (const m of this.members) m.lastPresence = "";
         this.hooks.reset(this);
       },
@@ -43,8 +64,12 @@ export class LocalRoom {
    * then live messages. False when the member left while its history was in flight. Rejects (with
    * the member out of the room) when the log cannot be read.
    */
-  async admit(member: RoomMember, { since, limit }: AdmitOptions = {}): Promise<boolean> {
+  async admit(member: RoomMember, { since, limit, arrival = false }: AdmitOptions = {}): Promise<boolean> {
     if (member.state === "closed") return false;
+    if (arrival) {
+      this.presenceSignals++;
+      this.signalsAhead++;
+    }
     member.state = "joining";
     member.roomId = this.id;
     this.members.add(member);
@@ -60,12 +85,20 @@ export class LocalRoom {
         },
       });
     } catch (e) {
+      if (arrival) this.uncountArrival();
       this.remove(member);
       throw e;
     }
     if (member.joined) return true;
+    if (arrival) this.uncountArrival();
     this.remove(member);
     return false;
+  }
+
+  /** An arrival that will not be signalled after all; a signal it absorbed meanwhile counts again. */
+  private uncountArrival(): void {
+    if (this.signalsAhead > 0) this.signalsAhead--;
+    else this.presenceSignals++;
   }
 
   remove(member: RoomMember): void {
@@ -74,6 +107,7 @@ export class LocalRoom {
     if (this.members.size > 0) return;
     clearTimeout(this.presenceTimer);
     this.presenceTimer = undefined;
+    this.latestRead = undefined;
     this.expiry.clear();
     this.hooks.empty(this);
   }
@@ -105,6 +139,8 @@ export class LocalRoom {
 
   /** Recomputes presence (coalesced) and sends it to the members whose view changed. */
   schedulePresence(): void {
+    if (this.signalsAhead > 0) this.signalsAhead--;
+    else this.presenceSignals++;
     this.presenceChanged = true;
     if (this.presenceTimer) return;
     this.presenceTimer = setTimeout(() => {
@@ -113,14 +149,17 @@ export class LocalRoom {
     }, presenceDelayMs(this.members.size));
   }
 
-  private async presenceFrame(): Promise<ServerFrame> {
+  private async readPresence(): Promise<PresenceRead> {
+    const signals = this.presenceSignals;
     const { count, users } = await this.bus.presence.list(this.id);
-    return { type: "presence", room: this.id, count, users };
+    const frame: ServerFrame = { type: "presence", room: this.id, count, users };
+    const read = { signals, frame, json: JSON.stringify(frame) };
+    if (!this.latestRead || signals >= this.latestRead.signals) this.latestRead = read;
+    return read;
   }
 
   private async sendPresence(member: RoomMember): Promise<void> {
-    const frame = await this.presenceFrame();
-    const json = JSON.stringify(frame);
+    const { frame, json } = await this.readPresence();
     member.lastPresence = json;
     member.push(frame, json);
   }
@@ -128,8 +167,8 @@ export class LocalRoom {
   private async refreshPresence(): Promise<void> {
     if (this.members.size === 0) return;
     try {
-      const frame = await this.presenceFrame();
-      const json = JSON.stringify(frame);
+      const latest = this.latestRead;
+      const { frame, json } = latest?.signals === this.presenceSignals ? latest : await this.readPresence();
       for (const m of this.members) {
         if (m.state !== "joined" || m.lastPresence === json) continue;
         m.lastPresence = json;

@@ -36,6 +36,26 @@ function room(bus = new MemoryBus("i1")) {
   return { bus, room: r, empties };
 }
 
+/** A person joining as the hub does it: into presence, admitted, then the arrival signalled. */
+async function arrive(bus: MemoryBus, r: LocalRoom, id: string, clientId: string, name: string): Promise<Recorded> {
+  const m = new Recorded(id, clientId);
+  await bus.presence.add("r", { connectionId: id, clientId, name });
+  assert.equal(await r.admit(m, { arrival: true }), true);
+  r.schedulePresence();
+  return m;
+}
+
+/** Counts the bus's presence reads from now on. */
+function countPresenceReads(bus: MemoryBus): () => number {
+  let reads = 0;
+  const list = bus.presence.list.bind(bus.presence);
+  bus.presence.list = (room) => {
+    reads++;
+    return list(room);
+  };
+  return () => reads;
+}
+
 async function waitUntil(predicate: () => boolean, timeoutMs = 1000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
@@ -137,6 +157,57 @@ describe("LocalRoom", () => {
         { clientId: "c2", name: "Bo" },
       ],
     });
+  });
+
+  it("an arrival's own presence read serves the refresh its join schedules", async () => {
+    const { bus, room: r } = room();
+    const reads = countPresenceReads(bus);
+    const a = await arrive(bus, r, "k1", "c1", "Ann");
+    const b = await arrive(bus, r, "k2", "c2", "Bo");
+    await waitUntil(() => a.frames.filter((f) => f.type === "presence").length === 2);
+    await new Promise((res) => setTimeout(res, presenceDelayMs(2) + 20));
+    assert.equal(reads(), 2, "one read per join");
+    const two = {
+      type: "presence",
+      room: "r",
+      count: 2,
+      users: [
+        { clientId: "c1", name: "Ann" },
+        { clientId: "c2", name: "Bo" },
+      ],
+    };
+    assert.deepEqual(a.frames.at(-1), two);
+    assert.deepEqual(
+      b.frames.filter((f) => f.type === "presence"),
+      [two],
+      "the joiner is not sent its set twice",
+    );
+  });
+
+  it("a change signalled after an arrival's read is read again before everyone is told", async () => {
+    const { bus, room: r } = room();
+    const a = await arrive(bus, r, "k1", "c1", "Ann");
+    const reads = countPresenceReads(bus);
+    const b = new Recorded("k2", "c2");
+    await bus.presence.add("r", { connectionId: "k2", clientId: "c2", name: "Bo" });
+    assert.equal(await r.admit(b, { arrival: true }), true);
+    await bus.presence.add("r", { connectionId: "k3", clientId: "c3", name: "Cy" });
+    r.onEvent({ kind: "presence", room: "r" });
+    r.schedulePresence();
+    await waitUntil(() => (a.frames.at(-1) as { count?: number }).count === 3);
+    assert.equal(reads(), 2);
+  });
+
+  it("an arrival that is not admitted leaves later changes signalled", async () => {
+    const { bus, room: r } = room();
+    const a = await arrive(bus, r, "k1", "c1", "Ann");
+    const b = new Recorded("k2", "c2");
+    const admitting = r.admit(b, { arrival: true });
+    b.state = "closed";
+    assert.equal(await admitting, false);
+    await bus.presence.add("r", { connectionId: "k3", clientId: "c3", name: "Cy" });
+    r.schedulePresence();
+    await waitUntil(() => (a.frames.at(-1) as { count?: number }).count === 2);
   });
 
   it("ends: every member gets `destroyed` and is closed with 4010", async () => {
