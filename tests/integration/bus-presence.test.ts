@@ -203,6 +203,16 @@ function livenessTests(setup: () => BusSetup | undefined, skip: string | false):
     assert.equal(await admin.zscore(INSTANCES_KEY, String(before)), null, "the old one is not listed again");
   });
 
+  it("a revived instance with nobody in any room is listed at once and revives once", { skip }, async (t) => {
+    const { buses } = instances(t, ["x", "z"]);
+    const [x, z] = buses as [Bus, Bus];
+    await z.presence.beat(new Set());
+    await sleep(PRESENCE_TTL_MS + 200);
+    await x.presence.beat(new Set());
+    assert.equal((await z.presence.beat(new Set())).revived, true);
+    assert.equal((await z.presence.beat(new Set())).revived, false);
+  });
+
   it("a sweep whose sweeper died too is claimed again a TTL later", { skip }, async (t) => {
     const { s, admin, buses } = instances(t, ["x", "y"]);
     const [x, y] = buses as [Bus, Bus];

@@ -68,6 +68,8 @@ export class InstanceLiveness {
       this.incarnation = newIncarnation();
       this.listed.clear();
       await this.cmd.run((c) => c.zrem(INSTANCES_KEY, old));
+      // Listed at once, rooms or not: else the next beat would find it missing and revive again.
+      await this.announce();
     }
     await this.unlistExcept(rooms);
     return { revived, claimed: claimed.map(Number).filter(Number.isSafeInteger) };
