@@ -64,6 +64,16 @@ async function waitUntil(predicate: () => boolean, timeoutMs = 1000): Promise<vo
   }
 }
 
+/** Room "r"'s presence with Ann (c1) and Bo (c2) online. */
+const ANN_AND_BO = {
+  type: "presence",
+  room: "r",
+  count: 2,
+  users: [
+    { clientId: "c1", name: "Ann" },
+    { clientId: "c2", name: "Bo" },
+  ],
+};
 describe("LocalRoom", () => {
   it("admits a member with history, then presence, then live messages", async () => {
     const { bus, room: r } = room();
@@ -148,15 +158,7 @@ describe("LocalRoom", () => {
     await bus.presence.add("r", { connectionId: "k2", clientId: "c2", name: "Bo" });
     r.schedulePresence();
     await waitUntil(() => a.frames.length === before + 1);
-    assert.deepEqual(a.frames.at(-1), {
-      type: "presence",
-      room: "r",
-      count: 2,
-      users: [
-        { clientId: "c1", name: "Ann" },
-        { clientId: "c2", name: "Bo" },
-      ],
-    });
+    assert.deepEqual(a.frames.at(-1), ANN_AND_BO);
   });
 
   it("an arrival's own presence read serves the refresh its join schedules", async () => {
@@ -167,19 +169,10 @@ describe("LocalRoom", () => {
     await waitUntil(() => a.frames.filter((f) => f.type === "presence").length === 2);
     await new Promise((res) => setTimeout(res, presenceDelayMs(2) + 20));
     assert.equal(reads(), 2, "one read per join");
-    const two = {
-      type: "presence",
-      room: "r",
-      count: 2,
-      users: [
-        { clientId: "c1", name: "Ann" },
-        { clientId: "c2", name: "Bo" },
-      ],
-    };
-    assert.deepEqual(a.frames.at(-1), two);
+    assert.deepEqual(a.frames.at(-1), ANN_AND_BO);
     assert.deepEqual(
       b.frames.filter((f) => f.type === "presence"),
-      [two],
+      [ANN_AND_BO],
       "the joiner is not sent its set twice",
     );
   });
