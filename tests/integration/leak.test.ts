@@ -11,15 +11,34 @@ const SOCKETS = 1000;
 const CYCLES = 3;
 const BOUND_BYTES = 10 * MiB;
 
+/** Joins not answered with history on the first try (see joinLobby), over the whole test. */
+let retries = 0;
+
+/**
+ * Joins the lobby as the browser client does: a join answered `unavailable` (a Redis command timed
+ * out under the burst of 100 on a loaded box) is tried again. Memory, not join latency, is what
+ * this test measures; a retry costs it nothing but time.
+ */
+async function joinLobby(app: AppInstance, clientId: string): Promise<TestClient> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await TestClient.connect(app.wsUrl);
+    client.send({ type: "join", room: "lobby", clientId, name: clientId });
+    try {
+      await client.next("history");
+      return client;
+    } catch (e) {
+      await client.close();
+      if (attempt === 3) throw e;
+      retries++;
+    }
+  }
+}
+
 /** Opens SOCKETS sockets that join the lobby (in batches, as real arrivals would), then closes them all. */
 async function cycle(app: AppInstance, n: number): Promise<void> {
   const clients: TestClient[] = [];
   for (let i = 0; i < SOCKETS; i += 100) {
-    clients.push(
-      ...(await Promise.all(
-        Array.from({ length: 100 }, (_, k) => TestClient.join(app.wsUrl, { clientId: `leak-${n}-${i + k}` })),
-      )),
-    );
+    clients.push(...(await Promise.all(Array.from({ length: 100 }, (_, k) => joinLobby(app, `leak-${n}-${i + k}`)))));
   }
   await Promise.all(clients.map((c) => c.close()));
 }
@@ -59,7 +78,8 @@ describe(
         rss.push(rssBytes(app.pid));
       }
       const mib = rss.map((b) => (b / MiB).toFixed(1));
-      console.log(`RSS after each cycle of ${SOCKETS} sockets (MiB): ${mib.join(", ")}`);
+      console.log(`RSS after each cycle of ${SOCKETS} sockets (MiB): ${mib.join(", ")}; joins tried again: ${retries}`);
+      assert.ok(retries <= 50, `${retries} of ${SOCKETS * CYCLES} joins had to be tried again`);
       assert.ok(rss.at(-1)! - rss[0]! < BOUND_BYTES, `RSS grew from ${mib[0]} MiB to ${mib.at(-1)} MiB`);
     });
   },
