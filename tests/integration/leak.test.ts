@@ -22,7 +22,9 @@ let retries = 0;
 async function joinLobby(app: AppInstance, clientId: string): Promise<TestClient> {
   for (let attempt = 1; ; attempt++) {
     const client = await TestClient.connect(app.wsUrl);
-    client.send({ type: "join", room: "lobby", clientId, name: clientId });
+    // A new clientId for a retry: the failed join may have bound the first before it failed.
+    const id = attempt === 1 ? clientId : `${clientId}-${attempt}`;
+    client.send({ type: "join", room: "lobby", clientId: id, name: id });
     try {
       await client.next("history");
       return client;
