@@ -58,20 +58,14 @@ export class RedisRoomStore implements RoomStore {
   }
 
   /** One round trip: the meta, the seat count and, with `seatHash`, whether that seat is taken. */
-  private async read(roomId: string, seatHash?: string): Promise<{ room: RoomMeta; seated: boolean } | null> {
+  private async read(roomId: string, seatHash = ""): Promise<{ room: RoomMeta; seated: boolean } | null> {
     const keys = roomKeys(roomId);
-    const res = await this.cmd.run((r) => {
-      const pipe = r.pipeline().hgetall(keys.meta).scard(keys.seats);
-      if (seatHash !== undefined) pipe.sismember(keys.seats, seatHash);
-      return pipe.exec();
-    });
-    const [meta, members, seated] = (res ?? []).map(([err, value]) => {
-      if (err) throw err;
-      return value;
-    });
-    const parsed = metaSchema.safeParse(meta);
+    const reply = await this.cmd.run((r) => r.flareReadRoom(keys.meta, keys.seats, seatHash));
+    if (reply.length === 0) return null;
+    const [capacity, expiresAt, members, seated] = reply;
+    const parsed = metaSchema.safeParse({ capacity: capacity ?? undefined, expiresAt: expiresAt ?? undefined });
     if (!parsed.success || parsed.data.expiresAt <= Date.now()) return null;
-    return { room: { roomId, ...parsed.data, members: Number(members) || 0 }, seated: seated === 1 };
+    return { room: { roomId, ...parsed.data, members }, seated: seated === 1 };
   }
 
   async claimSeat(roomId: string, token: string | undefined): Promise<SeatClaim> {
