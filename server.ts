@@ -13,6 +13,7 @@ import { env } from "./lib/env";
 import { instance, shutdownInstance } from "./lib/instance";
 import { errorFields, log } from "./lib/observability/log";
 import { stampPeerAddress } from "./lib/server/client-address";
+import { tuneHeap } from "./lib/server/heap-tuning";
 import { withConnection } from "./lib/server/http-connection";
 import { installRequestContext, pendingBackgroundWork } from "./lib/server/request-context";
 import { GET as webSocketRoute } from "./app/api/ws/route";
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const dev = process.env.NODE_ENV !== "production";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   installRequestContext();
+  tuneHeap(config.HEAP_GROWING_PERCENT);
   log().info({ pid: process.pid, node: process.version, mode: dev ? "development" : "production" }, "starting");
 
   // Next attaches its own upgrade listener to `httpServer` on the first request, and that
