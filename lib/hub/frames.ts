@@ -17,9 +17,12 @@ import type { SubscriptionFrames } from "./subscriptions";
 import type { RoomAccess, RoomInfo } from "./room-access";
 import { errorFields, log } from "../observability/log";
 import { metrics } from "../observability/metrics";
+import { SampledWarning } from "../observability/sampled-warning";
 
 /** Typing from one connection is relayed at most this often (clients send one per 2 s). */
 const TYPING_RELAY_MS = 1000;
+/** A join refused as `unavailable` (the bus failed or timed out): the cause, sampled. */
+const refusedJoins = new SampledWarning("join refused as unavailable");
 /**
  * A joined connection that keeps posting renews its clientId's 24 h binding at most this often, so
  * a socket open for days keeps its identity (a new join renews it anyway).
@@ -100,16 +103,16 @@ export class FrameHandler {
     try {
       info = await this.deps.access.authorize(frame.room, conn.context.seats.get(frame.room));
     } catch (e) {
-      return this.refuse(conn, e);
+      return this.refuse(conn, frame.room, e);
     }
     if (conn.state !== "joining") return;
     if (info.expiresAt !== null && info.expiresAt <= Date.now())
-      return this.refuse(conn, new FlareError("room_not_found"));
+      return this.refuse(conn, frame.room, new FlareError("room_not_found"));
     let clientToken: string;
     try {
       ({ token: clientToken } = await this.deps.identity.claim(frame.clientId, frame.clientToken));
     } catch (e) {
-      if (!isFlareError(e) || e.code !== "client_taken") return this.refuse(conn, e);
+      if (!isFlareError(e) || e.code !== "client_taken") return this.refuse(conn, frame.room, e);
       // Not this tab's clientId: the connection stays open for a join under another one.
       if (conn.state !== "joining") return;
       conn.state = "open";
@@ -143,18 +146,19 @@ export class FrameHandler {
       admitted = await room.admit(conn, { since: frame.since, arrival: true });
     } catch (e) {
       void this.deps.bus.presence.remove(frame.room, conn.id).catch(() => {});
-      return this.refuse(conn, e);
+      return this.refuse(conn, frame.room, e);
     }
     if (!admitted) return;
     metrics().joins.inc();
     this.deps.presence.joined(room, conn, announce);
   }
 
-  private refuse(conn: Connection, e: unknown): void {
+  private refuse(conn: Connection, room: string, e: unknown): void {
     if (isFlareError(e) && (e.code === "room_not_found" || e.code === "unauthorized")) {
       conn.sendError(e.code, e.message);
       conn.close(e.code === "room_not_found" ? CLOSE_CODES.roomNotFound : CLOSE_CODES.unauthorized, e.code);
     } else {
+      refusedJoins.note({ ...errorFields(e), room });
       conn.sendError("unavailable", "The chat service is unavailable right now. Reconnecting…");
       conn.close(CLOSE_CODES.tryAgainLater, "try again later");
     }
