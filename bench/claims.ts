@@ -4,7 +4,7 @@
  * then `--claims` claims 10 at a time spread over the rooms; server and Redis CPU (utime + stime
  * from /proc) per claim. Prints one JSON line.
  *
- *   npx tsx bench/claims.ts [--memory] [--held] [--limited] [--claims 2000] [--warm 1000]
+ *   npx tsx bench/claims.ts [--memory] [--held] [--limited] [--claims 2000] [--warm 4000]
  *                           [--bundle .next/flare-server.mjs] [--node-args="--cpu-prof --cpu-prof-dir=…"]
  *
  * --memory   no REDIS_URL (everything in memory)
@@ -29,7 +29,7 @@ const { values: o } = parseArgs({
     held: { type: "boolean", default: false },
     limited: { type: "boolean", default: false },
     claims: { type: "string", default: "2000" },
-    warm: { type: "string", default: "1000" },
+    warm: { type: "string", default: "4000" },
     bundle: { type: "string" },
     "node-args": { type: "string" },
   },
