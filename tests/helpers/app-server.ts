@@ -30,14 +30,22 @@ const SERVER_BUNDLE = ".next/flare-server.mjs";
  */
 export const LOOPBACK_EXEMPT = "127.0.0.1,::1";
 
-export type StartOptions = { env?: Record<string, string | undefined>; port?: number; timeoutMs?: number };
+export type StartOptions = {
+  env?: Record<string, string | undefined>;
+  port?: number;
+  timeoutMs?: number;
+  /** Another bundle of server.ts than the build's (a bench comparing two builds on one .next). */
+  bundle?: string;
+  /** Node flags that NODE_OPTIONS refuses (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+};
 
 export async function startApp(opts: StartOptions = {}): Promise<AppInstance> {
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID")) || !existsSync(path.join(ROOT, SERVER_BUNDLE))) {
     throw new Error("No production build: run `npm run build` first (npm test does it for you).");
   }
   const port = opts.port ?? (await freePort());
-  const proc: ChildProcess = spawn(process.execPath, [SERVER_BUNDLE], {
+  const proc: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.bundle ?? SERVER_BUNDLE], {
     cwd: ROOT,
     env: {
       ...process.env,

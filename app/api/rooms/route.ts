@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { readBody } from "@/lib/http/request";
 import { giveSeatCookie } from "@/lib/http/give-seat";
 import { route } from "@/lib/http/route";
@@ -13,7 +12,7 @@ export const POST = route(async (req) => {
   await instance().limits.take("rooms", clientAddress(req.headers));
   const body = await readBody(req, createRoomBody);
   const { room, token } = await instance().rooms.create(body);
-  const res = NextResponse.json(
+  const res = Response.json(
     { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity },
     { status: 201 },
   );

@@ -1,4 +1,3 @@
-import { NextResponse } from "next/server";
 import { giveSeatCookie } from "@/lib/http/give-seat";
 import { route } from "@/lib/http/route";
 import { instance } from "@/lib/instance";
@@ -12,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const POST = route({ params: roomParams }, async (req, { params: { id } }) => {
   await instance().limits.take("seatClaims", clientAddress(req.headers));
   const { room, token } = await instance().rooms.claimSeat(id, seatToken(req.cookies, id));
-  const res = NextResponse.json(
+  const res = Response.json(
     { roomId: room.roomId, expiresAt: room.expiresAt, capacity: room.capacity, members: room.members },
     { headers: { "Cache-Control": "no-store" } },
   );
