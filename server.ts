@@ -13,8 +13,8 @@ import { env } from "./lib/env";
 import { instance, shutdownInstance } from "./lib/instance";
 import { errorFields, log } from "./lib/observability/log";
 import { stampPeerAddress } from "./lib/server/client-address";
-import { tuneHeap } from "./lib/server/heap-tuning";
 import { withConnection } from "./lib/server/http-connection";
+import { collectGarbage, startIdleGc } from "./lib/server/idle-gc";
 import { installRequestContext, pendingBackgroundWork } from "./lib/server/request-context";
 import { GET as webSocketRoute } from "./app/api/ws/route";
 import { POST as claimSeat } from "./app/api/rooms/[id]/join/route";
@@ -31,7 +31,6 @@ async function main(): Promise<void> {
   const dev = process.env.NODE_ENV !== "production";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   installRequestContext();
-  tuneHeap(config.HEAP_GROWING_PERCENT);
   log().info({ pid: process.pid, node: process.version, mode: dev ? "development" : "production" }, "starting");
 
   // Next attaches its own upgrade listener to `httpServer` on the first request, and that
@@ -61,6 +60,11 @@ async function main(): Promise<void> {
     else socket.destroy();
   });
 
+  if (config.IDLE_GC === "on") {
+    instance(); // wired now, so that its start-up garbage goes with the rest before the first request
+    await collectGarbage();
+    startIdleGc();
+  }
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOSTNAME, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;

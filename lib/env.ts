@@ -62,10 +62,10 @@ const schema = z.object({
   /** Concurrent SSE streams per client address on one instance. */
   LIMIT_SSE_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   /**
-   * Percent the V8 heap may grow past its live size before a full GC (lib/server/heap-tuning.ts,
-   * `npm start` only). Lower: less RSS after bursts, a little more GC CPU. 0: V8's default (up to 300).
+   * `on`: a full GC when the process goes quiet after making garbage, so RSS follows the live heap
+   * after bursts (lib/server/idle-gc.ts; `npm start` and `npm run dev` only).
    */
-  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(10),
+  IDLE_GC: z.enum(["on", "off"]).default("on"),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** `auto`: pretty lines in development, JSON lines in production. */
