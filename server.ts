@@ -62,8 +62,7 @@ async function main(): Promise<void> {
 
   if (config.IDLE_GC === "on") {
     instance(); // wired now, so that its start-up garbage goes with the rest before the first request
-    await collectGarbage();
-    startIdleGc();
+    if (await collectGarbage()) startIdleGc();
   }
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOSTNAME, resolve));
   const address = server.address();

@@ -1,7 +1,7 @@
-import { Session } from "node:inspector/promises";
+import type { Session } from "node:inspector/promises";
 import { performance } from "node:perf_hooks";
 import { getHeapSpaceStatistics } from "node:v8";
-import { log } from "../observability/log";
+import { errorFields, log } from "../observability/log";
 
 /**
  * A memory-reducing garbage collection when the process has gone quiet after making garbage, as
@@ -43,15 +43,12 @@ export function startIdleGc(): () => void {
     collecting = true;
     const started = performance.now();
     void collectGarbage()
-      .then(() => {
+      .then((collected) => {
+        if (!collected) return clearInterval(timer);
         const ms = Math.round(performance.now() - started);
         log().info({ fromMb: mb(used), toMb: mb(oldGenerationBytes()), ms }, "idle GC");
       })
-      .catch((e: unknown) => {
-        // A Node built without the inspector: V8's own schedule it is.
-        clearInterval(timer);
-        log().warn({ err: { message: String(e) } }, "idle GC unavailable");
-      })
+      .catch((e: unknown) => log().warn({ ...errorFields(e) }, "idle GC failed"))
       .finally(() => {
         baseline = oldGenerationBytes();
         collecting = false;
@@ -61,12 +58,24 @@ export function startIdleGc(): () => void {
   return () => clearInterval(timer);
 }
 
-/** One compacting collection now (server.ts runs one before listening: start-up leaves ~30 MB). */
-export async function collectGarbage(): Promise<void> {
-  const session = new Session();
-  session.connect();
+/**
+ * One compacting collection now (server.ts runs one before listening: start-up leaves ~25 MB).
+ * False when this Node has no inspector (built without it): V8's own schedule it is.
+ */
+export async function collectGarbage(): Promise<boolean> {
+  let session: Session;
+  try {
+    // Imported here: the module itself throws in a Node built without the inspector.
+    const inspector = await import("node:inspector/promises");
+    session = new inspector.Session();
+    session.connect();
+  } catch (e) {
+    log().warn({ ...errorFields(e) }, "idle GC unavailable: this Node has no inspector");
+    return false;
+  }
   try {
     await session.post("HeapProfiler.collectGarbage");
+    return true;
   } finally {
     session.disconnect();
   }
