@@ -27,7 +27,7 @@ const IDLE_UTILIZATION = 0.05;
 const MIN_GROWTH_BYTES = 32 * 1024 * 1024;
 const GROWTH_RATIO = 0.25;
 
-export function startIdleGc(): () => void {
+export function startIdleGc(): void {
   let baseline = oldGenerationBytes();
   let loop = performance.eventLoopUtilization();
   let collecting = false;
@@ -55,7 +55,6 @@ export function startIdleGc(): () => void {
       });
   }, CHECK_MS);
   timer.unref();
-  return () => clearInterval(timer);
 }
 
 /**
