@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import { nanoid } from "nanoid";
 import type { WebSocket } from "ws";
 import {
@@ -16,6 +17,7 @@ import type { ChannelFollower } from "./local-channel";
 import type { Watched } from "./liveness";
 import { RoomMember } from "./member";
 import { TokenBucket } from "./rate-limit";
+import { directSocket, TextFrame } from "./text-frame";
 import { metrics } from "../observability/metrics";
 
 /** What the route learned from the upgrade request, before the socket existed. */
@@ -47,6 +49,8 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
   private followed: Set<string> | undefined;
   private readonly bucket = new TokenBucket(RATE_PER_SECOND, RATE_BURST);
   private readonly frameBudget = new TokenBucket(FRAME_RATE_PER_SECOND, FRAME_BURST);
+  /** Where framed buffers are written (one write per frame), or undefined to go through `ws.send`. */
+  private readonly socket: Duplex | undefined;
 
   constructor(
     readonly ws: WebSocket,
@@ -55,6 +59,7 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
     private readonly onCut: () => void = () => {},
   ) {
     super();
+    this.socket = directSocket(ws);
   }
 
   /** Every client frame spends one token, before it is even parsed. */
@@ -105,9 +110,11 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
     this.ws.terminate();
   }
 
-  push(frame: ServerFrame, json?: string): void {
+  push(frame: ServerFrame, wire?: TextFrame): void {
     if (this.state === "closed" || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(json ?? JSON.stringify(frame));
+    const out = wire ?? new TextFrame(JSON.stringify(frame));
+    if (this.socket) this.socket.write(out.bytes);
+    else this.ws.send(out.json);
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) this.cutSlowConsumer();
   }
 

@@ -1,15 +1,16 @@
 import type { Bus, Feed, FeedSink } from "../bus/types";
-import { type ChannelEvent, type DestroyReason, eventFrameJson, type ServerFrameOf } from "../protocol";
+import type { ChannelEvent, DestroyReason, ServerFrameOf } from "../protocol";
 import { metrics } from "../observability/metrics";
 import { ExpiryTimer } from "./expiry";
+import { eventFrame, TextFrame } from "./text-frame";
 
 /** What a channel sends its followers: the backlog, each event, and its end. */
 export type ChannelNotice = ServerFrameOf<"events" | "event" | "unsubscribed">;
 
 /** A WebSocket connection, or a stream of notices (SSE, server code), following channels. */
 export interface ChannelFollower {
-  /** `json` is the notice already serialised, when the channel has it. */
-  push(notice: ChannelNotice, json?: string): void;
+  /** `wire` is the notice already serialised and framed, when the channel has it. */
+  push(notice: ChannelNotice, wire?: TextFrame): void;
   /** The channel's log restarted and could not be read again: this follower cannot continue. */
   unavailable(): void;
   /** The room behind a room channel ended: the follower no longer follows `channel`. */
@@ -77,10 +78,10 @@ export class LocalChannel {
   /** The room behind this channel ended: every follower gets `unsubscribed` with the reason. */
   end(reason: DestroyReason): void {
     const notice: ChannelNotice = { type: "unsubscribed", channel: this.name, reason };
-    const json = JSON.stringify(notice);
+    const wire = new TextFrame(JSON.stringify(notice));
     for (const follower of [...this.follows.keys()]) {
       this.unfollow(follower);
-      follower.push(notice, json);
+      follower.push(notice, wire);
       follower.channelEnded(this.name);
     }
   }
@@ -103,7 +104,7 @@ function channelSink(
     message(event) {
       if (only && !only.has(event.event)) return;
       metrics().deliveries.inc();
-      follower.push({ type: "event", ...event }, eventFrameJson(event));
+      follower.push({ type: "event", ...event }, eventFrame(event));
     },
     unavailable() {
       follower.unavailable();

@@ -3,6 +3,7 @@ import { CLOSE_CODES, type DestroyReason, type ServerFrame } from "../protocol";
 import type { RoomMember } from "./member";
 import { log } from "../observability/log";
 import { ExpiryTimer } from "./expiry";
+import { TextFrame } from "./text-frame";
 
 export type LocalRoomHooks = {
   /** The last member left: the hub forgets the room. */
@@ -22,7 +23,7 @@ export type AdmitOptions = {
   arrival?: boolean | undefined;
 };
 
-type PresenceRead = { signals: number; frame: ServerFrame; json: string };
+type PresenceRead = { signals: number; frame: ServerFrame; wire: TextFrame };
 
 /**
  * One room as seen by this instance: its members (sockets and server-side subscribers), fanned out
@@ -124,10 +125,10 @@ export class LocalRoom {
 
   /** Sends a frame to every joined member, optionally skipping one clientId's connections. */
   broadcast(frame: ServerFrame, exceptClientId?: string): void {
-    const json = JSON.stringify(frame);
+    const wire = new TextFrame(JSON.stringify(frame));
     for (const m of this.members) {
       if (m.state !== "joined" || m.clientId === exceptClientId) continue;
-      m.push(frame, json);
+      m.push(frame, wire);
     }
   }
 
@@ -153,26 +154,26 @@ export class LocalRoom {
     const signals = this.presenceSignals;
     const { count, users } = await this.bus.presence.list(this.id);
     const frame: ServerFrame = { type: "presence", room: this.id, count, users };
-    const read = { signals, frame, json: JSON.stringify(frame) };
+    const read = { signals, frame, wire: new TextFrame(JSON.stringify(frame)) };
     if (!this.latestRead || signals >= this.latestRead.signals) this.latestRead = read;
     return read;
   }
 
   private async sendPresence(member: RoomMember): Promise<void> {
-    const { frame, json } = await this.readPresence();
-    member.lastPresence = json;
-    member.push(frame, json);
+    const { frame, wire } = await this.readPresence();
+    member.lastPresence = wire.json;
+    member.push(frame, wire);
   }
 
   private async refreshPresence(): Promise<void> {
     if (this.members.size === 0) return;
     try {
       const latest = this.latestRead;
-      const { frame, json } = latest?.signals === this.presenceSignals ? latest : await this.readPresence();
+      const { frame, wire } = latest?.signals === this.presenceSignals ? latest : await this.readPresence();
       for (const m of this.members) {
-        if (m.state !== "joined" || m.lastPresence === json) continue;
-        m.lastPresence = json;
-        m.push(frame, json);
+        if (m.state !== "joined" || m.lastPresence === wire.json) continue;
+        m.lastPresence = wire.json;
+        m.push(frame, wire);
       }
     } catch {
       // The bus is down; the next change or beat recomputes presence.
@@ -183,9 +184,9 @@ export class LocalRoom {
   end(reason: DestroyReason): void {
     log().info({ room: this.id, reason, members: this.members.size }, "room ended on this instance");
     const frame = { type: "destroyed", room: this.id, reason } as const;
-    const json = JSON.stringify(frame);
+    const wire = new TextFrame(JSON.stringify(frame));
     for (const m of [...this.members]) {
-      m.push(frame, json);
+      m.push(frame, wire);
       m.close(CLOSE_CODES.roomEnded, reason);
     }
   }

@@ -1,6 +1,7 @@
 import type { FeedSink } from "../bus/types";
-import { CLOSE_CODES, type Message, messageFrameJson, type ServerFrame } from "../protocol";
+import { CLOSE_CODES, type Message, type ServerFrame } from "../protocol";
 import { metrics } from "../observability/metrics";
+import { messageFrame, type TextFrame } from "./text-frame";
 
 export type MemberState = "open" | "joining" | "joined" | "closed";
 
@@ -23,8 +24,8 @@ export abstract class RoomMember implements FeedSink {
     return this.state === "joined";
   }
 
-  /** Sends a frame; `json` is the frame already serialised, when the caller has it. */
-  abstract push(frame: ServerFrame, json?: string): void;
+  /** Sends a frame; `wire` is the frame already serialised and framed, when the caller has it. */
+  abstract push(frame: ServerFrame, wire?: TextFrame): void;
   abstract close(code: number, reason?: string): void;
 
   history(messages: Message[], reset: boolean): void {
@@ -33,7 +34,7 @@ export abstract class RoomMember implements FeedSink {
 
   message(message: Message): void {
     metrics().deliveries.inc();
-    this.push({ type: "message", message }, messageFrameJson(message));
+    this.push({ type: "message", message }, messageFrame(message));
   }
 
   unavailable(): void {

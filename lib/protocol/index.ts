@@ -6,4 +6,3 @@ export * from "./server-frames";
 export * from "./channel-frames";
 export * from "./parse";
 export * from "./errors";
-export * from "./frame-json";
