@@ -112,6 +112,8 @@ export interface Presence {
   /**
    * Marks a connection online. `announce` is true when its clientId was not yet announced in the
    * room (no "joined" message since its last "left"): the caller then stores the "joined" message.
+   * Add and remove also tell every other instance holding the room that its presence changed (a
+   * `presence` RoomEvent, in the same round trip).
    */
   add(room: string, entry: PresenceEntry): Promise<{ announce: boolean }>;
   remove(room: string, connectionId: string): Promise<void>;

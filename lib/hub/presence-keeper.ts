@@ -41,10 +41,12 @@ export class PresenceKeeper {
     this.heartbeat.unref();
   }
 
-  /** A connection was admitted: every instance recomputes presence; a new clientId is announced. */
+  /**
+   * A connection was admitted: this instance recomputes presence (the others were told by the
+   * store's add); a new clientId is announced.
+   */
   joined(room: LocalRoom, conn: Connection, announce: boolean): void {
     room.schedulePresence();
-    void this.publish(room.id);
     if (announce) void this.appendSystem(room.id, conn.clientId, conn.name, "joined");
   }
 
@@ -57,10 +59,7 @@ export class PresenceKeeper {
     waitUntil(
       this.bus.presence
         .remove(roomId, conn.id)
-        .then(() => {
-          this.rooms.get(roomId)?.schedulePresence();
-          return this.publish(roomId);
-        })
+        .then(() => this.rooms.get(roomId)?.schedulePresence())
         .catch(() => {}),
     );
     if (!this.rooms.get(roomId)?.hasClient(clientId)) this.scheduleLeave(roomId, clientId, name);

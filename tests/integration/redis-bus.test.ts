@@ -232,6 +232,39 @@ describe("RedisBus", async () => {
     }
   });
 
+  it("a presence add or remove tells the other instances in its own round trip", { skip }, async () => {
+    const room = await makePrivateRoom(admin, Date.now() + 60_000);
+    const ra = recorder();
+    const rb = recorder();
+    const offA = await follow(a, room, undefined, ra);
+    const offB = await follow(b, room, undefined, rb);
+    try {
+      await a.append(draft(room, "warm up"));
+      await eventually(() => ra.messages.length === 1 && rb.messages.length === 1, 3000, "warm up");
+      // Loads both scripts (EVALSHA → NOSCRIPT → EVAL) before counting.
+      await a.presence.add(room, { connectionId: "k0", clientId: "c0", name: "Amy" });
+      await a.presence.remove(room, "k0");
+      await eventually(() => rb.events.length === 2, 3000, "warm-up events");
+      await admin.config("RESETSTAT");
+      await a.presence.add(room, { connectionId: "k1", clientId: "c1", name: "Zed" });
+      await eventually(() => rb.events.length === 3, 3000, "add relayed");
+      await a.presence.remove(room, "k1");
+      await eventually(() => rb.events.length === 4, 3000, "remove relayed");
+      assert.deepEqual(
+        rb.events,
+        Array.from({ length: 4 }, () => ({ kind: "presence", room })),
+      );
+      const stats = commandStats(String(await admin.info("commandstats")));
+      assert.equal(stats.get("evalsha"), 2, "one script each, no separate publish");
+      assert.equal(stats.get("xadd"), 2);
+      await sleep(200);
+      assert.equal(ra.events.length, 0, "never echoed to the instance that changed it");
+    } finally {
+      offA();
+      offB();
+    }
+  });
+
   it(
     "a message costs Redis its append script and one notice: no reads, however many rooms are followed",
     { skip },

@@ -5,6 +5,8 @@ import { byName, distinctUsers } from "../users";
 import type { Presence, PresenceBeat, PresenceEntry, PresenceSnapshot } from "../types";
 import { decodeConnections, encodeConnection } from "./codec";
 import { InstanceLiveness } from "./liveness";
+import { eventArgs } from "./room-events";
+import type { EventArgs } from "../../redis/scripts/events";
 import { forEachLimited } from "../../limits/for-each-limited";
 
 /**
@@ -33,6 +35,11 @@ export class RedisPresence implements Presence {
     this.liveness = new InstanceLiveness(cmd, ttlMs);
   }
 
+  /** The presence event an add or remove appends in its own round trip: every instance recomputes. */
+  private changed(room: string): EventArgs {
+    return eventArgs({ kind: "presence", room }, this.cmd.instanceId);
+  }
+
   private json(entry: PresenceEntry): string {
     return encodeConnection({ clientId: entry.clientId, name: entry.name, instance: this.cmd.instanceId });
   }
@@ -50,6 +57,7 @@ export class RedisPresence implements Presence {
           entry.clientId,
           entry.name,
           this.json(entry),
+          ...this.changed(room),
         ),
       ),
     ]);
@@ -57,7 +65,7 @@ export class RedisPresence implements Presence {
   }
 
   async remove(room: string, connectionId: string): Promise<void> {
-    await this.cmd.run((c) => c.flarePresenceRemove(...allRoomKeys(room), connectionId));
+    await this.cmd.run((c) => c.flarePresenceRemove(...allRoomKeys(room), room, connectionId, ...this.changed(room)));
   }
 
   async settleLeave(room: string, clientId: string): Promise<boolean> {

@@ -22,10 +22,9 @@ import { RedisChannelLog } from "./channels";
 import { decodeMessage, encodeEvent } from "./codec";
 import { appendMessage, readHistory, readRange } from "./messages";
 import { RedisPresence } from "./presence";
+import { eventArgs } from "./room-events";
 import { StreamReader } from "./reader/stream-reader";
 
-/** Room event streams keep only the newest ~100 entries: events are live-only. */
-const EVENTS_MAXLEN = 100;
 const CONTROL_MAXLEN = 1000;
 const HEALTH_PING_MS = 1000;
 /** How long a feed's history read waits for a reconnecting reader to re-check its cursors. */
@@ -107,13 +106,13 @@ export class RedisBus implements Bus {
 
   /** typing / presence → the room's events stream (room expiry rule applies); destroyed → control. */
   async publish(event: RoomEvent): Promise<void> {
-    const data = encodeEvent(event);
     if (event.kind === "destroyed") {
+      const data = encodeEvent(event);
       await this.cmd.run((c) => c.flareControl(CONTROL_STREAM, CONTROL_MAXLEN, data, this.instanceId));
       return;
     }
     await this.cmd.run((c) =>
-      c.flarePublish(...allRoomKeys(event.room), event.room, EVENTS_MAXLEN, data, this.instanceId),
+      c.flarePublish(...allRoomKeys(event.room), event.room, ...eventArgs(event, this.instanceId)),
     );
   }
 

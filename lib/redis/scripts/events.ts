@@ -8,11 +8,12 @@ import { roomScript } from "./prelude";
  * global control stream (`destroyed`). Each append also notifies the stream's subscribers.
  */
 
+/** How a script that appends to a room's events stream takes the event: stream cap, data, origin. */
+export type EventArgs = [maxlen: number, data: string, origin: string];
+
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    flarePublish(
-      ...args: [...keys: RoomKeyList, room: string, maxlen: number, data: string, origin: string]
-    ): Result<string, Context>;
+    flarePublish(...args: [...keys: RoomKeyList, room: string, ...event: EventArgs]): Result<string, Context>;
     flareControl(key: string, maxlen: number, data: string, origin: string): Result<string, Context>;
   }
 }
@@ -23,10 +24,7 @@ export const eventScripts = {
 local room, maxlen, data, origin = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local mode, value = room_expiry(room)
 if not mode then return gone() end
-local id = redis.call('XADD', KEYS[K_EVENTS], 'MAXLEN', '~', maxlen, '*', 'd', data, 'o', origin)
-notify(KEYS[K_EVENTS], id, 'o', origin, 'd', data)
-touch_room(mode, value, K_EVENTS)
-return id
+return append_event(mode, value, maxlen, data, origin)
 `),
 
   /** KEYS: the control stream. ARGV: maxlen, data, origin → the entry's id */

@@ -122,6 +122,15 @@ local function drop_conn(conn)
 end
 
 ${NOTIFY_LUA}
+-- Appends a live-only event (typing, a presence change) to the room's events stream and notifies
+-- its subscribers.
+local function append_event(mode, value, maxlen, data, origin)
+  local id = redis.call('XADD', KEYS[K_EVENTS], 'MAXLEN', '~', maxlen, '*', 'd', data, 'o', origin)
+  notify(KEYS[K_EVENTS], id, 'o', origin, 'd', data)
+  touch_room(mode, value, K_EVENTS)
+  return id
+end
+
 local function remove_members(zkey, hkey, members)
   for i = 1, #members, 500 do
     local chunk = {}

@@ -1,5 +1,6 @@
 import type { Result } from "ioredis";
 import type { RoomKeyList } from "../keys";
+import type { EventArgs } from "./events";
 import { roomScript } from "./prelude";
 
 /**
@@ -24,9 +25,12 @@ declare module "ioredis" {
         clientId: string,
         name: string,
         connJson: string,
+        ...event: EventArgs,
       ]
     ): Result<0 | 1, Context>;
-    flarePresenceRemove(...args: [...keys: RoomKeyList, connectionId: string]): Result<1, Context>;
+    flarePresenceRemove(
+      ...args: [...keys: RoomKeyList, room: string, connectionId: string, ...event: EventArgs]
+    ): Result<1, Context>;
     flareSettleLeave(...args: [...keys: RoomKeyList, clientId: string]): Result<0 | 1, Context>;
     flarePresenceList(...args: [...keys: RoomKeyList, maxUsers: number]): Result<PresenceListReply, Context>;
     flarePresenceRefresh(
@@ -37,7 +41,11 @@ declare module "ioredis" {
 }
 
 export const presenceScripts = {
-  /** ARGV: room, incarnation, connectionId, clientId, name, connJson → 1 when the clientId was newly announced */
+  /**
+   * ARGV: room, incarnation, connectionId, clientId, name, connJson, then the presence event (see
+   * EventArgs) → 1 when the clientId was newly announced. Every instance holding the room is told
+   * in the same round trip.
+   */
   flarePresenceAdd: roomScript(`
 local room, incarnation, conn, client, name, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local mode, value = room_expiry(room)
@@ -52,12 +60,15 @@ if redis.call('ZADD', KEYS[K_PRESENCE], incarnation, conn) == 1 then
 end
 local added = redis.call('SADD', KEYS[K_ANNOUNCED], client)
 touch_room(mode, value, K_PRESENCE, K_CONNS, K_ANNOUNCED, K_CLIENTS, K_ONLINE, K_NAMES)
+append_event(mode, value, ARGV[7], ARGV[8], ARGV[9])
 return added
 `),
 
-  /** ARGV: connectionId */
+  /** ARGV: room, connectionId, then the presence event (see EventArgs); a room already gone is told nothing */
   flarePresenceRemove: roomScript(`
-drop_conn(ARGV[1])
+drop_conn(ARGV[2])
+local mode, value = room_expiry(ARGV[1])
+if mode then append_event(mode, value, ARGV[3], ARGV[4], ARGV[5]) end
 return 1
 `),
 
