@@ -54,7 +54,7 @@ export class LocalRoom {
       event: (event) => this.onEvent(event),
       reset: () => {
         this.latestRead = undefined;
-        for (const m of this.members) m.lastPresence = "";
+        for (const m of this.members) m.lastPresence = undefined;
         this.hooks.reset(this);
       },
     });
@@ -161,7 +161,7 @@ export class LocalRoom {
 
   private async sendPresence(member: RoomMember): Promise<void> {
     const { frame, wire } = await this.readPresence();
-    member.lastPresence = wire.json;
+    member.lastPresence = wire;
     member.push(frame, wire);
   }
 
@@ -170,9 +170,19 @@ export class LocalRoom {
     try {
       const latest = this.latestRead;
       const { frame, wire } = latest?.signals === this.presenceSignals ? latest : await this.readPresence();
+      // Members mostly share the frame they were last sent: compare each distinct one once (the
+      // JSON of a big room's list is kilobytes).
+      let checked: TextFrame | undefined;
+      let unchanged = false;
       for (const m of this.members) {
-        if (m.state !== "joined" || m.lastPresence === wire.json) continue;
-        m.lastPresence = wire.json;
+        if (m.state !== "joined") continue;
+        const last = m.lastPresence;
+        if (last !== checked) {
+          checked = last;
+          unchanged = last !== undefined && (last === wire || last.json === wire.json);
+        }
+        if (unchanged) continue;
+        m.lastPresence = wire;
         m.push(frame, wire);
       }
     } catch {

@@ -17,8 +17,8 @@ export abstract class RoomMember implements FeedSink {
   /** Empty for server-side subscribers: they are not people and never appear in presence. */
   clientId = "";
   name = "";
-  /** The last presence frame sent, serialised: an unchanged set is not sent again. */
-  lastPresence = "";
+  /** The last presence frame sent: an unchanged set is not sent again. */
+  lastPresence: TextFrame | undefined;
 
   get joined(): boolean {
     return this.state === "joined";
