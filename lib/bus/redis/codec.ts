@@ -56,16 +56,9 @@ export function decodeMessage(room: string, id: unknown, fields: unknown): Messa
   return { id, ...stored, room, ts: idTime(id) };
 }
 
-/** How one raw stream entry becomes a Message (decodeMessage, or a room's DecodedMessages). */
-export type MessageDecoder = (id: unknown, fields: unknown) => Message | undefined;
-
 /** A list of raw stream entries ([id, fields]) as Messages, skipping anything undecodable. */
-export function decodeMessages(
-  room: string,
-  entries: unknown,
-  decode: MessageDecoder = (id, fields) => decodeMessage(room, id, fields),
-): Message[] {
-  return decodeEntries(entries, decode);
+export function decodeMessages(room: string, entries: unknown): Message[] {
+  return decodeEntries(entries, (id, fields) => decodeMessage(room, id, fields));
 }
 
 /** Raw stream entries through `decode`, skipping what is not an entry or does not decode. */

@@ -3,7 +3,7 @@ import type { Commands } from "../../redis/commands";
 import { allRoomKeys, roomKeys } from "../../redis/keys";
 import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";
 import { storedMessage } from "../stored-message";
-import { decodeMessage, decodeMessages, encodeDraft, type MessageDecoder } from "./codec";
+import { decodeMessage, decodeMessages, encodeDraft } from "./codec";
 import { log } from "../../observability/log";
 
 /**
@@ -34,12 +34,11 @@ export async function readHistory(
   room: string,
   since: string | undefined,
   limit: number,
-  decode?: MessageDecoder,
 ): Promise<HistoryResult> {
   const validSince = since !== undefined && isMessageId(since) ? since : "";
   const [reset, entries] = await cmd.run((c) => c.flareHistory(...allRoomKeys(room), validSince, limit));
-  if (reset === 0) return { messages: decodeMessages(room, entries, decode), reset: false };
-  return { messages: decodeMessages(room, entries, decode).reverse(), reset: true };
+  if (reset === 0) return { messages: decodeMessages(room, entries), reset: false };
+  return { messages: decodeMessages(room, entries).reverse(), reset: true };
 }
 
 /** Inclusive range, oldest first: `limit` from `start` when given, else the newest `limit` up to `end`. */

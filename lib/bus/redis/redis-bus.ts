@@ -19,9 +19,8 @@ import type {
   RoomEvent,
 } from "../types";
 import { RedisChannelLog } from "./channels";
-import { encodeEvent } from "./codec";
+import { decodeMessage, encodeEvent } from "./codec";
 import { appendMessage, readHistory, readRange } from "./messages";
-import { DecodedMessages } from "./decoded-messages";
 import { RedisPresence } from "./presence";
 import { eventArgs } from "./room-events";
 import { StreamReader } from "./reader/stream-reader";
@@ -88,18 +87,15 @@ export class RedisBus implements Bus {
   /** What the room's feed builds on: the stream, and its tail through the instance's one reader. */
   feedSource(room: string): FeedSource {
     const keys = roomKeys(room);
-    const decoded = new DecodedMessages(room);
-    const log = { key: keys.messages, eventsKey: keys.events, room, decode: decoded.decode };
+    const log = {
+      key: keys.messages,
+      eventsKey: keys.events,
+      room,
+      decode: (id: string, fields: unknown) => decodeMessage(room, id, fields),
+    };
     return {
-      history: (since, limit) => readHistory(this.cmd, room, since, limit, decoded.decode),
-      tail: (afterId, listener) =>
-        this.reader.tail(log, afterId, {
-          ...listener,
-          reset: () => {
-            decoded.clear();
-            listener.reset();
-          },
-        }),
+      history: (since, limit) => this.history(room, since, limit),
+      tail: (afterId, listener) => this.reader.tail(log, afterId, listener),
       // A reader's history must come from the log the room's tail follows. Not worth waiting for
       // while the command connection is down: the read then fails at once anyway.
       synced: async () => {
