@@ -22,7 +22,9 @@ export class TextFrame {
 function encodeTextFrame(json: string): Buffer {
   const length = Buffer.byteLength(json);
   const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(header + length);
+  // Not from Node's shared 8 KB pool: a frame can outlive its broadcast (a room keeps its last
+  // presence frame), and a pooled slice would keep its whole slab alive with it.
+  const frame = Buffer.allocUnsafeSlow(header + length);
   frame[0] = 0x81;
   if (header === 2) {
     frame[1] = length;
