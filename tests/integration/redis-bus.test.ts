@@ -67,6 +67,27 @@ describe("RedisBus", async () => {
     await stopAll(redis, a, b);
   });
 
+  /** A new private room followed on both instances, their readers past a first message (events cursors resolved). */
+  async function followedOnBoth() {
+    const room = await makePrivateRoom(admin, Date.now() + 60_000);
+    const ra = recorder();
+    const rb = recorder();
+    const offA = await follow(a, room, undefined, ra);
+    const offB = await follow(b, room, undefined, rb);
+    const off = () => {
+      offA();
+      offB();
+    };
+    try {
+      await a.append(draft(room, "warm up"));
+      await eventually(() => ra.messages.length === 1 && rb.messages.length === 1, 3000, "warm up");
+    } catch (e) {
+      off();
+      throw e;
+    }
+    return { room, ra, rb, off };
+  }
+
   it("append returns stream ids as message ids, ts = the id's ms", { skip }, async () => {
     const room = await makePrivateRoom(admin, Date.now() + 60_000);
     const { message, duplicate } = await a.append(draft(room, "hello"));
@@ -206,15 +227,8 @@ describe("RedisBus", async () => {
   });
 
   it("events are relayed to other instances only; destroyed goes through the control stream", { skip }, async () => {
-    const room = await makePrivateRoom(admin, Date.now() + 60_000);
-    const ra = recorder();
-    const rb = recorder();
-    const offA = await follow(a, room, undefined, ra);
-    const offB = await follow(b, room, undefined, rb);
+    const { room, ra, rb, off } = await followedOnBoth();
     try {
-      // Let both readers resolve their events cursors.
-      await a.append(draft(room, "warm up"));
-      await eventually(() => ra.messages.length === 1 && rb.messages.length === 1, 3000, "warm up");
       await a.publish({ kind: "typing", room, clientId: "c1", name: "Swift Otter" });
       await b.publish({ kind: "presence", room });
       await eventually(() => rb.events.length === 1 && ra.events.length === 1, 3000, "events");
@@ -227,20 +241,13 @@ describe("RedisBus", async () => {
       assert.equal(ra.events.length, 1, "never echoed to the publisher");
       assert.ok((await admin.xlen("flare:control")) >= 1);
     } finally {
-      offA();
-      offB();
+      off();
     }
   });
 
   it("a presence add or remove tells the other instances in its own round trip", { skip }, async () => {
-    const room = await makePrivateRoom(admin, Date.now() + 60_000);
-    const ra = recorder();
-    const rb = recorder();
-    const offA = await follow(a, room, undefined, ra);
-    const offB = await follow(b, room, undefined, rb);
+    const { room, ra, rb, off } = await followedOnBoth();
     try {
-      await a.append(draft(room, "warm up"));
-      await eventually(() => ra.messages.length === 1 && rb.messages.length === 1, 3000, "warm up");
       // Loads both scripts (EVALSHA → NOSCRIPT → EVAL) before counting.
       await a.presence.add(room, { connectionId: "k0", clientId: "c0", name: "Amy" });
       await a.presence.remove(room, "k0");
@@ -260,8 +267,7 @@ describe("RedisBus", async () => {
       await sleep(200);
       assert.equal(ra.events.length, 0, "never echoed to the instance that changed it");
     } finally {
-      offA();
-      offB();
+      off();
     }
   });
 
