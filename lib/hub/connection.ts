@@ -112,7 +112,7 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
 
   push(frame: ServerFrame, wire?: TextFrame): void {
     if (this.state === "closed" || this.ws.readyState !== this.ws.OPEN) return;
-    const out = wire ?? new TextFrame(JSON.stringify(frame));
+    const out = wire ?? TextFrame.of(frame);
     if (this.socket) this.socket.write(out.bytes);
     else this.ws.send(out.json);
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) this.cutSlowConsumer();

@@ -78,7 +78,7 @@ export class LocalChannel {
   /** The room behind this channel ended: every follower gets `unsubscribed` with the reason. */
   end(reason: DestroyReason): void {
     const notice: ChannelNotice = { type: "unsubscribed", channel: this.name, reason };
-    const wire = new TextFrame(JSON.stringify(notice));
+    const wire = TextFrame.of(notice);
     for (const follower of [...this.follows.keys()]) {
       this.unfollow(follower);
       follower.push(notice, wire);

@@ -125,7 +125,7 @@ export class LocalRoom {
 
   /** Sends a frame to every joined member, optionally skipping one clientId's connections. */
   broadcast(frame: ServerFrame, exceptClientId?: string): void {
-    const wire = new TextFrame(JSON.stringify(frame));
+    const wire = TextFrame.of(frame);
     for (const m of this.members) {
       if (m.state !== "joined" || m.clientId === exceptClientId) continue;
       m.push(frame, wire);
@@ -154,7 +154,7 @@ export class LocalRoom {
     const signals = this.presenceSignals;
     const { count, users } = await this.bus.presence.list(this.id);
     const frame: ServerFrame = { type: "presence", room: this.id, count, users };
-    const read = { signals, frame, wire: new TextFrame(JSON.stringify(frame)) };
+    const read = { signals, frame, wire: TextFrame.of(frame) };
     if (!this.latestRead || signals >= this.latestRead.signals) this.latestRead = read;
     return read;
   }
@@ -194,7 +194,7 @@ export class LocalRoom {
   end(reason: DestroyReason): void {
     log().info({ room: this.id, reason, members: this.members.size }, "room ended on this instance");
     const frame = { type: "destroyed", room: this.id, reason } as const;
-    const wire = new TextFrame(JSON.stringify(frame));
+    const wire = TextFrame.of(frame);
     for (const m of [...this.members]) {
       m.push(frame, wire);
       m.close(CLOSE_CODES.roomEnded, reason);

@@ -1,6 +1,6 @@
 import { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import type { ChannelEvent, Message } from "../protocol";
+import type { ChannelEvent, Message, ServerFrame } from "../protocol";
 
 /**
  * A server frame serialised and framed once, then written unchanged to every socket it goes to.
@@ -12,6 +12,10 @@ export class TextFrame {
   private framed: Buffer | undefined;
 
   constructor(readonly json: string) {}
+
+  static of(frame: ServerFrame): TextFrame {
+    return new TextFrame(JSON.stringify(frame));
+  }
 
   /** The whole WebSocket frame in one buffer: FIN + text opcode, unmasked (RFC 6455 §5.2). */
   get bytes(): Buffer {
@@ -58,7 +62,7 @@ const messageFrames = new WeakMap<Message, TextFrame>();
 export function messageFrame(message: Message): TextFrame {
   let frame = messageFrames.get(message);
   if (frame === undefined) {
-    frame = new TextFrame(JSON.stringify({ type: "message", message }));
+    frame = TextFrame.of({ type: "message", message });
     messageFrames.set(message, frame);
   }
   return frame;
@@ -70,7 +74,7 @@ const eventFrames = new WeakMap<ChannelEvent, TextFrame>();
 export function eventFrame(event: ChannelEvent): TextFrame {
   let frame = eventFrames.get(event);
   if (frame === undefined) {
-    frame = new TextFrame(JSON.stringify({ type: "event", ...event }));
+    frame = TextFrame.of({ type: "event", ...event });
     eventFrames.set(event, frame);
   }
   return frame;
