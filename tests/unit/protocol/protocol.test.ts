@@ -4,6 +4,7 @@ import {
   checkText,
   cleanName,
   compareIds,
+  isMessageId,
   IdSequence,
   parseClientFrame,
   parseServerFrame,
@@ -84,7 +85,32 @@ describe("message ids", () => {
     assert.equal(compareIds("2-0", "10-0"), -1);
     assert.equal(compareIds("10-2", "10-10"), -1);
     assert.equal(compareIds("5-5", "5-5"), 0);
-    assert.throws(() => compareIds("x", "1-0"));
+    assert.equal(compareIds("1732300000000-1", "1732300000000-0"), 1);
+    assert.equal(compareIds("9999999999999999-0", "1-9999999999999999"), 1);
+    assert.throws(() => compareIds("x", "1-0"), /not a message id: x/);
+    assert.throws(() => compareIds("1-0", "1-0-0"), /not a message id: 1-0-0/);
+  });
+
+  it("are 1–16 digits, a dash, 1–16 digits, and nothing else", () => {
+    for (const id of ["0-0", "1732300000000-0", "01-002", `${"9".repeat(16)}-${"9".repeat(16)}`])
+      assert.equal(isMessageId(id), true, id);
+    for (const id of [
+      "",
+      "-",
+      "1-",
+      "-1",
+      "1",
+      "1-0-0",
+      " 1-0",
+      "1-0 ",
+      "1_0",
+      "a-0",
+      "0-b",
+      `${"1".repeat(17)}-0`,
+      `0-${"1".repeat(17)}`,
+      "１-0",
+    ])
+      assert.equal(isMessageId(id), false, id);
   });
 
   it("IdSequence is strictly increasing, even when the clock stalls or goes back", () => {
