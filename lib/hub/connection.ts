@@ -13,7 +13,6 @@ import {
   type ServerFrame,
   SLOW_CONSUMER_KILL_MS,
 } from "../protocol";
-import { AckPairing } from "./ack-pairing";
 import type { ChannelFollower } from "./local-channel";
 import type { Watched } from "./liveness";
 import { RoomMember } from "./member";
@@ -52,8 +51,6 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
   private readonly frameBudget = new TokenBucket(FRAME_RATE_PER_SECOND, FRAME_BURST);
   /** Where framed buffers are written (one write per frame), or undefined to go through `ws.send`. */
   private readonly socket: Duplex | undefined;
-  /** Pairs the ack of a message being stored with the sender's own copy of it. */
-  readonly ackPairing = new AckPairing((frames) => this.write(frames));
 
   constructor(
     readonly ws: WebSocket,
@@ -116,22 +113,8 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
   push(frame: ServerFrame, wire?: TextFrame): void {
     if (this.state === "closed" || this.ws.readyState !== this.ws.OPEN) return;
     const out = wire ?? TextFrame.of(frame);
-    if (!this.ackPairing.take(frame, out)) this.write([out]);
-  }
-
-  private write(frames: TextFrame[]): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    const socket = this.socket;
-    if (!socket) {
-      for (const f of frames) this.ws.send(f.json);
-    } else if (frames.length === 1) {
-      socket.write(frames[0]!.bytes);
-    } else {
-      // Corked, the frames leave as one writev.
-      socket.cork();
-      for (const f of frames) socket.write(f.bytes);
-      socket.uncork();
-    }
+    if (this.socket) this.socket.write(out.bytes);
+    else this.ws.send(out.json);
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) this.cutSlowConsumer();
   }
 
@@ -148,7 +131,6 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
 
   close(code: number, reason = ""): void {
     if (this.ws.readyState === this.ws.CLOSED || this.ws.readyState === this.ws.CLOSING) return;
-    this.ackPairing.flush();
     metrics().closes.inc({ code });
     this.ws.close(code, reason);
   }

@@ -169,7 +169,6 @@ export class FrameHandler {
   private async message(conn: Connection, frame: MessageFrame): Promise<void> {
     if (conn.state !== "joined") return conn.sendError("not_joined", undefined, frame.nonce);
     this.renewBinding(conn);
-    if (frame.nonce !== undefined) conn.ackPairing.begin(frame.nonce, conn.clientId);
     try {
       const { message } = await this.deps.bus.append({
         room: conn.roomId,
@@ -187,8 +186,6 @@ export class FrameHandler {
         return;
       }
       conn.sendError("unavailable", undefined, frame.nonce);
-    } finally {
-      conn.ackPairing.end();
     }
   }
 
