@@ -9,6 +9,7 @@ import {
   parseClientFrame,
   parseServerFrame,
 } from "../../../lib/protocol";
+import { messageFrame } from "../../../lib/protocol/client-frames";
 
 describe("parseClientFrame", () => {
   it("accepts every client frame of the contract", () => {
@@ -22,6 +23,21 @@ describe("parseClientFrame", () => {
       const r = parseClientFrame(JSON.stringify(f));
       assert.ok(r.ok, JSON.stringify(r));
       assert.equal(r.frame.type, f.type);
+    }
+  });
+
+  it("answers message frames as the messageFrame schema does (they skip zod when well-formed)", () => {
+    const nonces = [undefined, "n", "x".repeat(64), "x".repeat(65), "", 7, null, ["n"], { n: 1 }, "é".repeat(64)];
+    for (const nonce of nonces) {
+      for (const extra of [{}, { room: "elsewhere", clientId: "someone" }]) {
+        const input = { type: "message", text: "  hi  ", ...extra, ...(nonce !== undefined ? { nonce } : {}) };
+        const byHand = parseClientFrame(JSON.stringify(input));
+        const bySchema = messageFrame.safeParse({ ...input, text: "hi" });
+        const what = JSON.stringify(input);
+        assert.equal(byHand.ok, bySchema.success, what);
+        if (byHand.ok && bySchema.success) assert.deepEqual(byHand.frame, bySchema.data, what);
+        if (!byHand.ok) assert.equal(byHand.code, "bad_frame", what);
+      }
     }
   });
 
