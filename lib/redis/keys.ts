@@ -116,18 +116,25 @@ export function channelKey(channel: string): string {
   return `${KEY_PREFIX}{${channel}}:channel`;
 }
 
-/** A room's keys in `ROOM_KEY_ORDER`: the KEYS of every room script. */
-export type RoomKeyList = Strings<typeof ROOM_KEY_ORDER>;
-type Strings<T extends readonly unknown[]> = { -readonly [I in keyof T]: string };
-
-function isRoomKeyList(keys: string[]): keys is RoomKeyList {
-  return keys.length === ROOM_KEY_ORDER.length;
-}
+/** A room's keys in `ROOM_KEY_ORDER`: the KEYS of a room script that declares them all. */
+export type RoomKeyList = KeyList<typeof ROOM_KEY_ORDER>;
+/** One key per name, in the names' order. */
+export type KeyList<T extends readonly unknown[]> = { -readonly [I in keyof T]: string };
+export type RoomKeyName = (typeof ROOM_KEY_ORDER)[number];
 
 /** Every key of the room, in `ROOM_KEY_ORDER`. */
 export function allRoomKeys(room: string): RoomKeyList {
+  return roomKeyList(room, ROOM_KEY_ORDER);
+}
+
+/** The named keys of the room, in that order: the KEYS of a room script that declares only those. */
+export function roomKeyList<const N extends readonly RoomKeyName[]>(room: string, names: N): KeyList<N> {
   const keys = roomKeys(room);
-  const list = ROOM_KEY_ORDER.map((k) => keys[k]);
-  if (!isRoomKeyList(list)) throw new Error("unreachable: one key per ROOM_KEY_ORDER entry");
+  const list = names.map((name) => keys[name]);
+  if (!isKeyList(list, names)) throw new Error("unreachable: one key per name");
   return list;
+}
+
+function isKeyList<N extends readonly RoomKeyName[]>(keys: string[], names: N): keys is KeyList<N> {
+  return keys.length === names.length;
 }

@@ -1,6 +1,7 @@
 import { FlareError, isMessageId, type Message, NONCE_DEDUPE_MS, ROOM_RETAINS } from "../../protocol";
 import type { Commands } from "../../redis/commands";
-import { allRoomKeys, roomKeys } from "../../redis/keys";
+import { allRoomKeys, roomKeyList, roomKeys } from "../../redis/keys";
+import { APPEND_KEYS } from "../../redis/scripts/messages";
 import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";
 import { storedMessage } from "../stored-message";
 import { decodeMessage, decodeMessages, encodeDraft } from "./codec";
@@ -16,7 +17,15 @@ export async function appendMessage(cmd: Commands, draft: MessageDraft): Promise
   const member = draft.nonce === undefined ? "" : `${draft.clientId}\n${draft.nonce}`;
   const data = encodeDraft(draft);
   const reply = await cmd.run((c) =>
-    c.flareAppend(...allRoomKeys(draft.room), draft.room, NONCE_DEDUPE_MS, ROOM_RETAINS, member, data, cmd.instanceId),
+    c.flareAppend(
+      ...roomKeyList(draft.room, APPEND_KEYS),
+      draft.room,
+      NONCE_DEDUPE_MS,
+      ROOM_RETAINS,
+      member,
+      data,
+      cmd.instanceId,
+    ),
   );
   if (reply[0] === 1) {
     // Trimmed from the stream: the resend stands for the first message (same nonce, same sender).

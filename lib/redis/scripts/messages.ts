@@ -1,5 +1,5 @@
 import type { Result } from "ioredis";
-import type { RoomKeyList } from "../keys";
+import type { KeyList, RoomKeyList } from "../keys";
 import { roomScript } from "./prelude";
 
 /** The message log: nonce-deduplicated append and history, each one atomic round trip. */
@@ -13,11 +13,14 @@ export type AppendReply =
 /** Entries after `since` (reset 0), or the newest `limit` newest first (reset 1). */
 export type HistoryReply = [reset: 0 | 1, entries: Entry[]];
 
+/** The keys flareAppend declares, in this order: it runs for every message, so it sends only these. */
+export const APPEND_KEYS = ["messages", "nonces", "nonceTimes", "meta"] as const;
+
 declare module "ioredis" {
   interface RedisCommander<Context> {
     flareAppend(
       ...args: [
-        ...keys: RoomKeyList,
+        ...keys: KeyList<typeof APPEND_KEYS>,
         room: string,
         dedupeMs: number,
         maxlen: number,
@@ -37,7 +40,8 @@ export const messageScripts = {
    * message the stream already trimmed: the nonce record (:nonces, :nonce-times) outlives the
    * stream's 1000, so a late resend is still acked with the first id and never stored twice.
    */
-  flareAppend: roomScript(`
+  flareAppend: roomScript(
+    `
 local room, dedupe, maxlen, member, data, origin = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local mode, value = room_expiry(room)
 if not mode then return gone() end
@@ -63,7 +67,9 @@ if member ~= '' then
 end
 if member ~= '' then touch_room(mode, value, K_MESSAGES, K_NONCES, K_NONCE_TIMES) else touch_room(mode, value, K_MESSAGES) end
 return {0, id}
-`),
+`,
+    APPEND_KEYS,
+  ),
 
   /**
    * ARGV: since ('' = none), limit

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import Redis from "ioredis";
-import { allRoomKeys, roomKeys } from "../../../lib/redis/keys";
+import { allRoomKeys, roomKeyList, roomKeys } from "../../../lib/redis/keys";
 import { defineScripts } from "../../../lib/redis/scripts";
-import type { AppendReply } from "../../../lib/redis/scripts/messages";
+import { APPEND_KEYS, type AppendReply } from "../../../lib/redis/scripts/messages";
 import { startRedis } from "../../helpers/redis-server";
 
 /** The Lua scripts as typed ioredis commands, against a real redis-server that has never loaded them. */
@@ -42,7 +42,7 @@ describe("redis scripts", async () => {
 
   it("a script called directly replies with its declared shape", { skip }, async () => {
     const room = await privateRoom();
-    const keys = allRoomKeys(room);
+    const keys = roomKeyList(room, APPEND_KEYS);
     const stored: AppendReply = await client.flareAppend(...keys, room, 600_000, 100, "c1\nn1", "{}", "inst");
     assert.equal(stored[0], 0);
     assert.match(stored[1], /^\d+-\d+$/);
@@ -60,7 +60,7 @@ describe("redis scripts", async () => {
       const piped = await client
         .pipeline()
         .flareClaimSeat(meta, seats, "", `seat-${seated}`)
-        .flareAppend(...keys, room, 600_000, 100, "", `{"n":${seated}}`, "inst")
+        .flareAppend(...roomKeyList(room, APPEND_KEYS), room, 600_000, 100, "", `{"n":${seated}}`, "inst")
         .flareHistory(...keys, "", 1)
         .exec();
       const newest = await client.xrevrange(messages, "+", "-", "COUNT", 1);
