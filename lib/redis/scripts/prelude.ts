@@ -5,7 +5,8 @@ import { NOTIFY_LUA } from "./notify";
 /**
  * What the room scripts share. A room script takes all of a room's keys, in `ROOM_KEY_ORDER`, so
  * the calls are uniform and the keys are declared for Redis Cluster (they share the room's hash
- * tag); the message append, on every message's path, declares only the four it touches. Clocks come from Redis `TIME`, so every instance agrees on "now" whatever its own clock says.
+ * tag); the message append, on every message's path, declares only the four it touches. Clocks
+ * come from Redis `TIME`, so every instance agrees on "now" whatever its own clock says.
  *
  * Errors a script means: `ROOM_NOT_FOUND …` (see `ROOM_NOT_FOUND_REPLY`).
  */
@@ -27,7 +28,10 @@ export const LOBBY_TTL_MS = 24 * 60 * 60 * 1000;
  */
 function prelude(keys: readonly RoomKeyName[]): string {
   // A key the script does not declare is nil: a use of it fails loudly ("arguments must be strings").
-  const k = (name: RoomKeyName) => (keys.includes(name) ? String(keys.indexOf(name) + 1) : "nil");
+  const k = (name: RoomKeyName) => {
+    const at = keys.indexOf(name);
+    return at === -1 ? "nil" : String(at + 1);
+  };
   return `
 local K_MESSAGES, K_EVENTS, K_PRESENCE, K_CONNS, K_ANNOUNCED = ${k("messages")}, ${k("events")}, ${k("presence")}, ${k("conns")}, ${k("announced")}
 local K_NONCES, K_NONCE_TIMES, K_META = ${k("nonces")}, ${k("nonceTimes")}, ${k("meta")}
