@@ -1,8 +1,9 @@
 import Redis, { Cluster, type RedisOptions } from "ioredis";
 import { env } from "../env";
 import { log } from "../observability/log";
-import { timeCommands } from "../observability/redis-timing";
+import { recordCommandLatency } from "../observability/redis-timing";
 import { redisTarget } from "./url";
+import { watchCommands } from "./watch-commands";
 
 /**
  * Redis connections. One shared command client per process (server.ts and the Next bundle load
@@ -13,7 +14,7 @@ import { redisTarget } from "./url";
  * `Cluster`, which routes each command to the master of its key's slot and follows MOVED/ASK.
  *
  * The command client fails fast and never hangs: no offline queue, no resending of commands that
- * were in flight when the connection dropped, a 2 s command timeout. A caller gets an error within
+ * were in flight when the connection dropped, a 2 s command timeout (`watch-commands.ts`). A caller gets an error within
  * about 2 s and the hub answers `unavailable` (the client resends with the same nonce).
  */
 
@@ -31,7 +32,6 @@ export function commandClientOptions(connectionName = "flare"): RedisOptions {
     connectionName,
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
-    commandTimeout: COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     retryStrategy: (times) => backoffMs(times),
@@ -59,7 +59,7 @@ export function createCommandClient(url: string, connectionName = "flare"): Redi
           retryDelayOnFailover: 200,
         });
   logConnectionState(client, connectionName);
-  timeCommands(client);
+  watchCommands(client, { timeoutMs: COMMAND_TIMEOUT_MS, settled: recordCommandLatency });
   return client;
 }
 
