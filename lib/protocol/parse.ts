@@ -84,13 +84,26 @@ export function parseServerFrame(data: string): ServerParseResult {
   return parsed.success ? { ok: true, frame: parsed.data } : { ok: false, message: issueMessage(parsed.error) };
 }
 
-/** Parses a JSON payload stored by Flare itself (Redis stream fields) against a schema. */
-export function parseStored<S extends z.ZodType>(schema: S, text: string): z.infer<S> | undefined {
+/**
+ * Parses a JSON payload stored by Flare itself (Redis stream fields) against a schema. `plain`, on
+ * a per-message path, checks the usual shape by hand first: what it returns is taken as is, and
+ * what it refuses still goes to the schema. It must never accept what the schema refuses (a test
+ * holds each one to its schema).
+ */
+export function parseStored<S extends z.ZodType>(
+  schema: S,
+  text: string,
+  plain?: (value: Record<string, unknown>) => z.infer<S> | undefined,
+): z.infer<S> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
+  }
+  if (plain && typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const checked = plain(value as Record<string, unknown>);
+    if (checked !== undefined) return checked;
   }
   const parsed = schema.safeParse(value);
   return parsed.success ? parsed.data : undefined;

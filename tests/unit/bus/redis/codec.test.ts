@@ -6,6 +6,8 @@ import {
   decodeMessage,
   encodeDraft,
   encodeEvent,
+  plainStoredMessage,
+  storedMessageSchema,
 } from "../../../../lib/bus/redis/codec";
 import { storedMessage } from "../../../../lib/bus/stored-message";
 import { backoffMs } from "../../../../lib/redis/client";
@@ -58,6 +60,35 @@ describe("redis codec", () => {
     assert.deepEqual(decodeConnections(["{}", null, JSON.stringify({ clientId: "c", name: "n", instance: "i" })]), [
       { clientId: "c", name: "n" },
     ]);
+  });
+
+  it("the hand check of a stored message accepts only what the schema accepts, and gives what it gives", () => {
+    const base = { room: "r", clientId: "c", name: "N", text: "hi" };
+    const variants: Record<string, unknown>[] = [
+      base,
+      { ...base, system: true, event: "joined", nonce: "k" },
+      { ...base, event: "left" },
+      { ...base, nonce: "" },
+      { ...base, extra: 1, id: "1-0", ts: 5 },
+      { ...base, system: false },
+      { ...base, system: "true" },
+      { ...base, event: "kicked" },
+      { ...base, event: "" },
+      { ...base, nonce: 7 },
+      { ...base, nonce: null },
+      { ...base, text: 1 },
+      { ...base, room: undefined },
+      { clientId: "c", name: "N", text: "hi" },
+      {},
+    ];
+    for (const v of variants) {
+      const plain = plainStoredMessage(v);
+      const parsed = storedMessageSchema.safeParse(v);
+      if (plain === undefined) continue;
+      assert.ok(parsed.success, `the schema refuses ${JSON.stringify(v)}`);
+      assert.equal(JSON.stringify(plain), JSON.stringify(parsed.data), JSON.stringify(v));
+    }
+    assert.equal(variants.filter((v) => plainStoredMessage(v) !== undefined).length, 5);
   });
 
   it("events carry their origin", () => {
