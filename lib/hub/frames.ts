@@ -119,7 +119,7 @@ export class FrameHandler {
       return conn.sendError("client_taken");
     }
     if (conn.state !== "joining") return;
-    this.bindings.set(conn, { token: clientToken, renewedAt: Date.now() });
+    this.bindings.set(conn, { token: clientToken, renewedAt: performance.now() });
     conn.clientId = frame.clientId;
     conn.name = frame.name;
     conn.roomId = frame.room;
@@ -191,7 +191,7 @@ export class FrameHandler {
 
   private renewBinding(conn: Connection): void {
     const binding = this.bindings.get(conn);
-    const now = Date.now();
+    const now = performance.now();
     if (!binding || now - binding.renewedAt < BINDING_RENEW_MS) return;
     binding.renewedAt = now;
     this.deps.identity.claim(conn.clientId, binding.token).catch(() => {
