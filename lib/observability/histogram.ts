@@ -31,7 +31,10 @@ export class LightHistogram {
     this.help = o.help;
     this.bounds = [...o.buckets].sort((a, b) => a - b);
     this.labelName = o.labelName;
-    for (const register of o.registers) register.registerMetric(this as never);
+    // prom-client's types list only its own metric classes; its registry reads name, help, type,
+    // aggregator, get() and reset(), which this class has.
+    const metric = this as unknown as Parameters<Registry["registerMetric"]>[0];
+    for (const register of o.registers) register.registerMetric(metric);
   }
 
   /** The series of one label value (the unlabelled series without one); keep it to skip the lookup. */
