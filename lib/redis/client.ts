@@ -14,8 +14,9 @@ import { watchCommands } from "./watch-commands";
  * `Cluster`, which routes each command to the master of its key's slot and follows MOVED/ASK.
  *
  * The command client fails fast and never hangs: no offline queue, no resending of commands that
- * were in flight when the connection dropped, a 2 s command timeout (`watch-commands.ts`). A caller gets an error within
- * about 2 s and the hub answers `unavailable` (the client resends with the same nonce).
+ * were in flight when the connection dropped, a 2 s command timeout (`watch-commands.ts`, which
+ * checks it every 0.5 s). A caller gets an error within about 2.5 s and the hub answers
+ * `unavailable` (the client resends with the same nonce).
  */
 
 export const COMMAND_TIMEOUT_MS = 2000;
