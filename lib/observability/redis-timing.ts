@@ -1,7 +1,4 @@
-import type { HistogramSeries } from "./histogram";
 import { metrics } from "./metrics";
-
-const series = new Map<string, HistogramSeries>();
 
 /**
  * Records one command of the command client into flare_redis_command_duration_seconds (the
@@ -9,10 +6,7 @@ const series = new Map<string, HistogramSeries>();
  * subscriptions wait by design; their catch-up reads go through the command client and count.
  */
 export function recordCommandLatency(command: string, ms: number): void {
-  let s = series.get(command);
-  if (!s) {
-    s = metrics().redisCommandSeconds.labels(command);
-    series.set(command, s);
-  }
-  s.observe(ms / 1000);
+  metrics()
+    .redisCommandSeconds.labels(command)
+    .observe(ms / 1000);
 }
