@@ -21,6 +21,10 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+  return asObject(value);
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
@@ -101,8 +105,9 @@ export function parseStored<S extends z.ZodType>(
   } catch {
     return undefined;
   }
-  if (plain && typeof value === "object" && value !== null && !Array.isArray(value)) {
-    const checked = plain(value as Record<string, unknown>);
+  const object = plain && asObject(value);
+  if (object) {
+    const checked = plain(object);
     if (checked !== undefined) return checked;
   }
   const parsed = schema.safeParse(value);
