@@ -3,6 +3,7 @@ import { env } from "../env";
 import { log } from "../observability/log";
 import { recordCommandLatency } from "../observability/redis-timing";
 import { redisTarget } from "./url";
+import { coalesceWrites } from "./coalesce-writes";
 import { watchCommands } from "./watch-commands";
 
 /**
@@ -16,7 +17,8 @@ import { watchCommands } from "./watch-commands";
  * The command client fails fast and never hangs: no offline queue, no resending of commands that
  * were in flight when the connection dropped, a 2 s command timeout (`watch-commands.ts`, which
  * checks it every 0.5 s). A caller gets an error within about 2.5 s and the hub answers
- * `unavailable` (the client resends with the same nonce).
+ * `unavailable` (the client resends with the same nonce). The commands sent within one tick leave
+ * in one socket write (`coalesce-writes.ts`).
  */
 
 export const COMMAND_TIMEOUT_MS = 2000;
@@ -61,6 +63,7 @@ export function createCommandClient(url: string, connectionName = "flare"): Redi
         });
   logConnectionState(client, connectionName);
   watchCommands(client, { timeoutMs: COMMAND_TIMEOUT_MS, settled: recordCommandLatency });
+  coalesceWrites(client);
   return client;
 }
 
