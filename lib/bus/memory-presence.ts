@@ -22,9 +22,9 @@ export class MemoryPresence implements Presence {
    */
   constructor(private readonly room: (id: string) => MemoryPresenceRoom | undefined) {}
 
-  async add(roomId: string, entry: PresenceEntry): Promise<{ announce: boolean }> {
+  async add(roomId: string, entry: PresenceEntry): Promise<{ announce: boolean; presence: PresenceSnapshot }> {
     const room = this.room(roomId);
-    if (!room) return { announce: false };
+    if (!room) return { announce: false, presence: { count: 0, users: [] } };
     if (!room.connections.has(entry.connectionId)) {
       room.connections.set(entry.connectionId, { clientId: entry.clientId, name: entry.name });
       const client = room.clients.get(entry.clientId);
@@ -33,9 +33,9 @@ export class MemoryPresence implements Presence {
         client.name = entry.name;
       } else room.clients.set(entry.clientId, { name: entry.name, connections: 1 });
     }
-    if (room.announced.has(entry.clientId)) return { announce: false };
+    const announce = !room.announced.has(entry.clientId);
     room.announced.add(entry.clientId);
-    return { announce: true };
+    return { announce, presence: snapshot(room) };
   }
 
   async remove(roomId: string, connectionId: string): Promise<void> {
@@ -55,13 +55,7 @@ export class MemoryPresence implements Presence {
 
   async list(roomId: string): Promise<PresenceSnapshot> {
     const room = this.room(roomId);
-    if (!room) return { count: 0, users: [] };
-    const users: PresenceUser[] = [];
-    for (const [clientId, { name }] of room.clients) {
-      if (users.length === PRESENCE_MAX_USERS) break;
-      users.push({ clientId, name });
-    }
-    return { count: room.clients.size, users: users.sort(byName) };
+    return room ? snapshot(room) : { count: 0, users: [] };
   }
 
   /** One instance: no other instance's entries can go stale. */
@@ -71,4 +65,13 @@ export class MemoryPresence implements Presence {
   }
 
   async refresh(): Promise<void> {}
+}
+
+function snapshot(room: MemoryPresenceRoom): PresenceSnapshot {
+  const users: PresenceUser[] = [];
+  for (const [clientId, { name }] of room.clients) {
+    if (users.length === PRESENCE_MAX_USERS) break;
+    users.push({ clientId, name });
+  }
+  return { count: room.clients.size, users: users.sort(byName) };
 }

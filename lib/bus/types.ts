@@ -113,9 +113,10 @@ export interface Presence {
    * Marks a connection online. `announce` is true when its clientId was not yet announced in the
    * room (no "joined" message since its last "left"): the caller then stores the "joined" message.
    * Add and remove also tell every other instance holding the room that its presence changed (a
-   * `presence` RoomEvent, in the same round trip).
+   * `presence` RoomEvent, in the same round trip). `presence` is what `list` would answer right
+   * after the add: the joiner's presence frame needs no read of its own.
    */
-  add(room: string, entry: PresenceEntry): Promise<{ announce: boolean }>;
+  add(room: string, entry: PresenceEntry): Promise<{ announce: boolean; presence: PresenceSnapshot }>;
   remove(room: string, connectionId: string): Promise<void>;
   /**
    * Called a grace period after a clientId's last local connection closed. True when the clientId

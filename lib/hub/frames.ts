@@ -127,11 +127,13 @@ export class FrameHandler {
     let announce = false;
     let admitted = false;
     try {
-      ({ announce } = await this.deps.bus.presence.add(frame.room, {
+      const mark = room.presenceMark;
+      const added = await this.deps.bus.presence.add(frame.room, {
         connectionId: conn.id,
         clientId: conn.clientId,
         name: conn.name,
-      }));
+      });
+      announce = added.announce;
       if (conn.state !== "joining") return;
       conn.push({
         type: "joined",
@@ -143,7 +145,7 @@ export class FrameHandler {
         capacity: info.capacity,
       });
       if (info.expiresAt !== null) room.expireAt(info.expiresAt);
-      admitted = await room.admit(conn, { since: frame.since, arrival: true });
+      admitted = await room.admit(conn, { since: frame.since, arrival: { mark, presence: added.presence } });
     } catch (e) {
       void this.deps.bus.presence.remove(frame.room, conn.id).catch(() => {});
       return this.refuse(conn, frame.room, e);

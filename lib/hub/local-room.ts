@@ -1,4 +1,4 @@
-import type { Bus, Feed, RoomEvent } from "../bus/types";
+import type { Bus, Feed, PresenceSnapshot, RoomEvent } from "../bus/types";
 import { CLOSE_CODES, type DestroyReason, type ServerFrame } from "../protocol";
 import type { RoomMember } from "./member";
 import { log } from "../observability/log";
@@ -18,9 +18,11 @@ export type AdmitOptions = {
   /**
    * The member is a person the caller has just added to the room's presence, and the caller calls
    * `schedulePresence()` once for that arrival if admit() returns true. The arrival then counts as
-   * signalled before the member's own presence read, so that read also serves everyone's refresh.
+   * signalled before the member's own presence frame, so that frame also serves everyone's refresh.
+   * `presence` is what the add read, `mark` the room's `presenceMark` just before the add was sent:
+   * when nothing changed since, that read is the member's presence frame and nothing is read again.
    */
-  arrival?: boolean | undefined;
+  arrival?: { mark: number; presence: PresenceSnapshot } | undefined;
 };
 
 type PresenceRead = { signals: number; frame: ServerFrame; wire: TextFrame };
@@ -65,11 +67,13 @@ export class LocalRoom {
    * then live messages. False when the member left while its history was in flight. Rejects (with
    * the member out of the room) when the log cannot be read.
    */
-  async admit(member: RoomMember, { since, limit, arrival = false }: AdmitOptions = {}): Promise<boolean> {
+  async admit(member: RoomMember, { since, limit, arrival }: AdmitOptions = {}): Promise<boolean> {
     if (member.state === "closed") return false;
     if (arrival) {
       this.presenceSignals++;
       this.signalsAhead++;
+      // The add saw every change signalled before `mark`, and this arrival.
+      this.remember(arrival.mark + 1, arrival.presence);
     }
     member.state = "joining";
     member.roomId = this.id;
@@ -150,17 +154,31 @@ export class LocalRoom {
     }, presenceDelayMs(this.members.size));
   }
 
+  /** The count of presence changes signalled so far: what a read started now would reflect. */
+  get presenceMark(): number {
+    return this.presenceSignals;
+  }
+
   private async readPresence(): Promise<PresenceRead> {
     const signals = this.presenceSignals;
-    const { count, users } = await this.bus.presence.list(this.id);
+    return this.remember(signals, await this.bus.presence.list(this.id));
+  }
+
+  private remember(signals: number, { count, users }: PresenceSnapshot): PresenceRead {
     const frame: ServerFrame = { type: "presence", room: this.id, count, users };
     const read = { signals, frame, wire: TextFrame.of(frame) };
     if (!this.latestRead || signals >= this.latestRead.signals) this.latestRead = read;
     return read;
   }
 
+  /** The newest read when no change was signalled since it started, else a new one. */
+  private async currentPresence(): Promise<PresenceRead> {
+    const latest = this.latestRead;
+    return latest?.signals === this.presenceSignals ? latest : this.readPresence();
+  }
+
   private async sendPresence(member: RoomMember): Promise<void> {
-    const { frame, wire } = await this.readPresence();
+    const { frame, wire } = await this.currentPresence();
     member.lastPresence = wire;
     member.push(frame, wire);
   }
@@ -168,8 +186,7 @@ export class LocalRoom {
   private async refreshPresence(): Promise<void> {
     if (this.members.size === 0) return;
     try {
-      const latest = this.latestRead;
-      const { frame, wire } = latest?.signals === this.presenceSignals ? latest : await this.readPresence();
+      const { frame, wire } = await this.currentPresence();
       // Members mostly share the frame they were last sent: compare each distinct one once (the
       // JSON of a big room's list is kilobytes).
       let checked: TextFrame | undefined;

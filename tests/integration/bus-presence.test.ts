@@ -49,6 +49,11 @@ function sharedTests(setup: () => BusSetup | undefined, skip: string | false): v
     assert.ok(ids.has(id(0)) && !ids.has(id(5)) && ids.has(id(100)) && !ids.has(id(101)));
     assert.equal(await s.a.presence.settleLeave(room, id(0)), false, "c0000 is still online");
     assert.equal(await s.a.presence.settleLeave(room, id(5)), true);
+
+    // An add answers what a list right after it would: the joiner's frame needs no read of its own.
+    const { presence } = await s.b.presence.add(room, { connectionId: "k150", clientId: id(150), name: "A First" });
+    assert.deepEqual(presence, await s.a.presence.list(room));
+    assert.equal(presence.count, 150);
   });
 
   it("a tab that rejoins under a new name is listed under it before its old connection closes", { skip }, async () => {

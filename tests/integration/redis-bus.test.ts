@@ -364,31 +364,26 @@ describe("RedisBus", async () => {
 
   it("presence: announce once per clientId, list distinct users, settleLeave exactly once", { skip }, async () => {
     const room = await makePrivateRoom(admin, Date.now() + 60_000);
-    assert.deepEqual(await a.presence.add(room, { connectionId: "k1", clientId: "c1", name: "Zed" }), {
+    const zed = { clientId: "c1", name: "Zed" };
+    const amy = { clientId: "c2", name: "Amy" };
+    assert.deepEqual(await a.presence.add(room, { connectionId: "k1", ...zed }), {
       announce: true,
+      presence: { count: 1, users: [zed] },
     });
-    assert.deepEqual(await b.presence.add(room, { connectionId: "k2", clientId: "c1", name: "Zed" }), {
+    assert.deepEqual(await b.presence.add(room, { connectionId: "k2", ...zed }), {
       announce: false,
+      presence: { count: 1, users: [zed] },
     });
-    assert.deepEqual(await b.presence.add(room, { connectionId: "k3", clientId: "c2", name: "Amy" }), {
-      announce: true,
-    });
-    assert.deepEqual(await a.presence.list(room), {
-      count: 2,
-      users: [
-        { clientId: "c2", name: "Amy" },
-        { clientId: "c1", name: "Zed" },
-      ],
-    });
+    const both = { count: 2, users: [amy, zed] };
+    assert.deepEqual(await b.presence.add(room, { connectionId: "k3", ...amy }), { announce: true, presence: both });
+    assert.deepEqual(await a.presence.list(room), both);
     await a.presence.remove(room, "k1");
     assert.equal(await a.presence.settleLeave(room, "c1"), false, "k2 still live on b");
     await b.presence.remove(room, "k2");
     const settled = await Promise.all([a.presence.settleLeave(room, "c1"), b.presence.settleLeave(room, "c1")]);
     assert.deepEqual(settled.sort(), [false, true]);
-    assert.deepEqual(await a.presence.list(room), { count: 1, users: [{ clientId: "c2", name: "Amy" }] });
-    assert.deepEqual(await a.presence.add(room, { connectionId: "k4", clientId: "c1", name: "Zed" }), {
-      announce: true,
-    });
+    assert.deepEqual(await a.presence.list(room), { count: 1, users: [amy] });
+    assert.equal((await a.presence.add(room, { connectionId: "k4", ...zed })).announce, true);
   });
 
   it("lobby keys expire 24 h after the last write", { skip }, async () => {

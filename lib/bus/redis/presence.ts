@@ -7,6 +7,7 @@ import { decodeConnections, encodeConnection } from "./codec";
 import { InstanceLiveness } from "./liveness";
 import { eventArgs } from "./room-events";
 import type { EventArgs } from "../../redis/scripts/events";
+import type { PresenceListReply } from "../../redis/scripts/presence";
 import { forEachLimited } from "../../limits/for-each-limited";
 
 /**
@@ -44,9 +45,9 @@ export class RedisPresence implements Presence {
     return encodeConnection({ clientId: entry.clientId, name: entry.name, instance: this.cmd.instanceId });
   }
 
-  async add(room: string, entry: PresenceEntry): Promise<{ announce: boolean }> {
+  async add(room: string, entry: PresenceEntry): Promise<{ announce: boolean; presence: PresenceSnapshot }> {
     const { incarnation } = this.liveness;
-    const [, added] = await Promise.all([
+    const [, [added, ...list]] = await Promise.all([
       this.liveness.list(room),
       this.cmd.run((c) =>
         c.flarePresenceAdd(
@@ -58,10 +59,11 @@ export class RedisPresence implements Presence {
           entry.name,
           this.json(entry),
           ...this.changed(room),
+          PRESENCE_MAX_USERS,
         ),
       ),
     ]);
-    return { announce: added === 1 };
+    return { announce: added === 1, presence: snapshot(list) };
   }
 
   async remove(room: string, connectionId: string): Promise<void> {
@@ -74,15 +76,7 @@ export class RedisPresence implements Presence {
   }
 
   async list(room: string): Promise<PresenceSnapshot> {
-    const [count, clientIds, names] = await this.cmd.run((c) =>
-      c.flarePresenceList(...allRoomKeys(room), PRESENCE_MAX_USERS),
-    );
-    const users: PresenceUser[] = [];
-    clientIds.forEach((clientId, i) => {
-      const name = names[i];
-      if (typeof name === "string") users.push({ clientId, name });
-    });
-    return { count: Number(count), users: users.sort(byName) };
+    return snapshot(await this.cmd.run((c) => c.flarePresenceList(...allRoomKeys(room), PRESENCE_MAX_USERS)));
   }
 
   async refresh(room: string, entries: PresenceEntry[]): Promise<void> {
@@ -118,4 +112,14 @@ export class RedisPresence implements Presence {
     // One user per clientId even when several of its connections were swept.
     return distinctUsers(decodeConnections(pruned));
   }
+}
+
+/** The presence frame's content from a list reply (a name gone meanwhile drops its clientId). */
+function snapshot([count, clientIds, names]: PresenceListReply): PresenceSnapshot {
+  const users: PresenceUser[] = [];
+  clientIds.forEach((clientId, i) => {
+    const name = names[i];
+    if (typeof name === "string") users.push({ clientId, name });
+  });
+  return { count: Number(count), users: users.sort(byName) };
 }

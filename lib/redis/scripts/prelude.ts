@@ -106,6 +106,14 @@ local function client_offline(client)
   end
 end
 
+-- {count of clientIds online, the first max of them by when they came, their names}
+local function presence_list(max)
+  local count = redis.call('ZCARD', KEYS[K_ONLINE])
+  if count == 0 then return {0, {}, {}} end
+  local ids = redis.call('ZRANGE', KEYS[K_ONLINE], 0, max - 1)
+  return {count, ids, redis.call('HMGET', KEYS[K_NAMES], unpack(ids))}
+end
+
 -- clientId, name of a :conns value (nil when it is not one of ours).
 local function conn_client(json)
   local ok, c = pcall(cjson.decode, json)

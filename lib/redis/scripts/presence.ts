@@ -14,6 +14,9 @@ import { roomScript } from "./prelude";
 /** Reply of flarePresenceList: the exact count, and the first clientIds online with their names. */
 export type PresenceListReply = [count: number, clientIds: string[], names: (string | null)[]];
 
+/** Reply of flarePresenceAdd: 1 when the clientId was newly announced, then the list after the add. */
+export type PresenceAddReply = [added: 0 | 1, ...list: PresenceListReply];
+
 declare module "ioredis" {
   interface RedisCommander<Context> {
     flarePresenceAdd(
@@ -25,9 +28,9 @@ declare module "ioredis" {
         clientId: string,
         name: string,
         connJson: string,
-        ...event: EventArgs,
+        ...event: [...EventArgs, maxUsers: number],
       ]
-    ): Result<0 | 1, Context>;
+    ): Result<PresenceAddReply, Context>;
     flarePresenceRemove(
       ...args: [...keys: RoomKeyList, room: string, connectionId: string, ...event: EventArgs]
     ): Result<1, Context>;
@@ -42,9 +45,10 @@ declare module "ioredis" {
 
 export const presenceScripts = {
   /**
-   * ARGV: room, incarnation, connectionId, clientId, name, connJson, then the presence event (see
-   * EventArgs) → 1 when the clientId was newly announced. Every instance holding the room is told
-   * in the same round trip.
+   * ARGV: room, incarnation, connectionId, clientId, name, connJson, the presence event (see
+   * EventArgs), maxUsers → {1 when the clientId was newly announced else 0, then what
+   * flarePresenceList answers}: the joiner's own presence read rides on its add. Every instance
+   * holding the room is told in the same round trip.
    */
   flarePresenceAdd: roomScript(`
 local room, incarnation, conn, client, name, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
@@ -61,7 +65,8 @@ end
 local added = redis.call('SADD', KEYS[K_ANNOUNCED], client)
 touch_room(mode, value, K_PRESENCE, K_CONNS, K_ANNOUNCED, K_CLIENTS, K_ONLINE, K_NAMES)
 append_event(mode, value, ARGV[7], ARGV[8], ARGV[9])
-return added
+local list = presence_list(tonumber(ARGV[10]))
+return {added, list[1], list[2], list[3]}
 `),
 
   /** ARGV: room, connectionId, then the presence event (see EventArgs); a room already gone is told nothing */
@@ -85,11 +90,7 @@ return redis.call('SREM', KEYS[K_ANNOUNCED], client)
 
   /** ARGV: maxUsers → {count of clientIds online, the first maxUsers of them by when they came, their names} */
   flarePresenceList: roomScript(`
-local max = tonumber(ARGV[1])
-local count = redis.call('ZCARD', KEYS[K_ONLINE])
-if count == 0 then return {0, {}, {}} end
-local ids = redis.call('ZRANGE', KEYS[K_ONLINE], 0, max - 1)
-return {count, ids, redis.call('HMGET', KEYS[K_NAMES], unpack(ids))}
+return presence_list(tonumber(ARGV[1]))
 `),
 
   /**

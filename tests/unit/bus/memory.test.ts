@@ -78,18 +78,16 @@ describe("MemoryBus", () => {
 
   it("presence: announce once per clientId; settleLeave true once, only without live connections", async () => {
     const bus = new MemoryBus("i1");
-    assert.deepEqual(await bus.presence.add("r", { connectionId: "k1", clientId: "c", name: "C" }), { announce: true });
-    assert.deepEqual(await bus.presence.add("r", { connectionId: "k2", clientId: "c", name: "C" }), {
-      announce: false,
+    const c = { clientId: "c", name: "C" };
+    const b = { clientId: "b", name: "B" };
+    assert.deepEqual(await bus.presence.add("r", { connectionId: "k1", ...c }), {
+      announce: true,
+      presence: { count: 1, users: [c] },
     });
-    await bus.presence.add("r", { connectionId: "k3", clientId: "b", name: "B" });
-    assert.deepEqual(await bus.presence.list("r"), {
-      count: 2,
-      users: [
-        { clientId: "b", name: "B" },
-        { clientId: "c", name: "C" },
-      ],
-    });
+    assert.equal((await bus.presence.add("r", { connectionId: "k2", ...c })).announce, false);
+    const { presence } = await bus.presence.add("r", { connectionId: "k3", ...b });
+    assert.deepEqual(presence, { count: 2, users: [b, c] });
+    assert.deepEqual(await bus.presence.list("r"), presence);
     await bus.presence.remove("r", "k1");
     assert.equal(await bus.presence.settleLeave("r", "c"), false);
     await bus.presence.remove("r", "k2");
