@@ -28,7 +28,8 @@ declare module "ioredis" {
         clientId: string,
         name: string,
         connJson: string,
-        ...event: [...EventArgs, maxUsers: number],
+        ...event: EventArgs,
+        maxUsers: number,
       ]
     ): Result<PresenceAddReply, Context>;
     flarePresenceRemove(
