@@ -1,7 +1,7 @@
 import { FlareError, isMessageId, type Message, NONCE_DEDUPE_MS, ROOM_RETAINS } from "../../protocol";
 import type { Commands } from "../../redis/commands";
-import { allRoomKeys, roomKeyList, roomKeys } from "../../redis/keys";
-import { APPEND_KEYS } from "../../redis/scripts/messages";
+import { roomKeyList, roomKeys } from "../../redis/keys";
+import { APPEND_KEYS, HISTORY_KEYS } from "../../redis/scripts/messages";
 import type { AppendResult, HistoryResult, MessageDraft, RangeQuery } from "../types";
 import { storedMessage } from "../stored-message";
 import { decodeMessage, decodeMessages, encodeDraft } from "./codec";
@@ -45,7 +45,7 @@ export async function readHistory(
   limit: number,
 ): Promise<HistoryResult> {
   const validSince = since !== undefined && isMessageId(since) ? since : "";
-  const [reset, entries] = await cmd.run((c) => c.flareHistory(...allRoomKeys(room), validSince, limit));
+  const [reset, entries] = await cmd.run((c) => c.flareHistory(...roomKeyList(room, HISTORY_KEYS), validSince, limit));
   if (reset === 0) return { messages: decodeMessages(room, entries), reset: false };
   return { messages: decodeMessages(room, entries).reverse(), reset: true };
 }

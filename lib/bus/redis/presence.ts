@@ -1,13 +1,13 @@
 import { PRESENCE_MAX_USERS, type PresenceUser } from "../../protocol";
 import type { Commands } from "../../redis/commands";
-import { allRoomKeys } from "../../redis/keys";
+import { allRoomKeys, roomKeyList } from "../../redis/keys";
 import { byName, distinctUsers } from "../users";
 import type { Presence, PresenceBeat, PresenceEntry, PresenceSnapshot } from "../types";
 import { decodeConnections, encodeConnection } from "./codec";
 import { InstanceLiveness } from "./liveness";
 import { eventArgs } from "./room-events";
 import type { EventArgs } from "../../redis/scripts/events";
-import type { PresenceListReply } from "../../redis/scripts/presence";
+import { LIST_KEYS, type PresenceListReply, SETTLE_KEYS } from "../../redis/scripts/presence";
 import { forEachLimited } from "../../limits/for-each-limited";
 
 /**
@@ -71,12 +71,14 @@ export class RedisPresence implements Presence {
   }
 
   async settleLeave(room: string, clientId: string): Promise<boolean> {
-    const removed = await this.cmd.run((c) => c.flareSettleLeave(...allRoomKeys(room), clientId));
+    const removed = await this.cmd.run((c) => c.flareSettleLeave(...roomKeyList(room, SETTLE_KEYS), clientId));
     return removed === 1;
   }
 
   async list(room: string): Promise<PresenceSnapshot> {
-    return snapshot(await this.cmd.run((c) => c.flarePresenceList(...allRoomKeys(room), PRESENCE_MAX_USERS)));
+    return snapshot(
+      await this.cmd.run((c) => c.flarePresenceList(...roomKeyList(room, LIST_KEYS), PRESENCE_MAX_USERS)),
+    );
   }
 
   async refresh(room: string, entries: PresenceEntry[]): Promise<void> {

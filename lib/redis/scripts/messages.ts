@@ -1,5 +1,5 @@
 import type { Result } from "ioredis";
-import type { KeyList, RoomKeyList } from "../keys";
+import type { KeyList } from "../keys";
 import { roomScript } from "./prelude";
 
 /** The message log: nonce-deduplicated append and history, each one atomic round trip. */
@@ -15,6 +15,8 @@ export type HistoryReply = [reset: 0 | 1, entries: Entry[]];
 
 /** The keys flareAppend declares, in this order: it runs for every message, so it sends only these. */
 export const APPEND_KEYS = ["messages", "nonces", "nonceTimes", "meta"] as const;
+/** The one key flareHistory reads (every join and resume runs it). */
+export const HISTORY_KEYS = ["messages"] as const;
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
@@ -29,7 +31,9 @@ declare module "ioredis" {
         origin: string,
       ]
     ): Result<AppendReply, Context>;
-    flareHistory(...args: [...keys: RoomKeyList, since: string, limit: number]): Result<HistoryReply, Context>;
+    flareHistory(
+      ...args: [...keys: KeyList<typeof HISTORY_KEYS>, since: string, limit: number]
+    ): Result<HistoryReply, Context>;
   }
 }
 
@@ -75,12 +79,15 @@ return {0, id}
    * ARGV: since ('' = none), limit
    * → {0, entries after since} when the stream holds since | {1, newest limit entries, newest first}
    */
-  flareHistory: roomScript(`
+  flareHistory: roomScript(
+    `
 local since, limit = ARGV[1], ARGV[2]
 if since ~= '' then
   local at = redis.call('XRANGE', KEYS[K_MESSAGES], since, since)
   if #at > 0 then return {0, redis.call('XRANGE', KEYS[K_MESSAGES], '(' .. since, '+')} end
 end
 return {1, redis.call('XREVRANGE', KEYS[K_MESSAGES], '+', '-', 'COUNT', limit)}
-`),
+`,
+    HISTORY_KEYS,
+  ),
 };

@@ -5,8 +5,9 @@ import { NOTIFY_LUA } from "./notify";
 /**
  * What the room scripts share. A room script takes all of a room's keys, in `ROOM_KEY_ORDER`, so
  * the calls are uniform and the keys are declared for Redis Cluster (they share the room's hash
- * tag); the message append, on every message's path, declares only the four it touches. Clocks
- * come from Redis `TIME`, so every instance agrees on "now" whatever its own clock says.
+ * tag); the scripts that run per message, per join or per presence change (append, history,
+ * presence list, settle leave) declare only the keys they touch. Clocks come from Redis `TIME`,
+ * so every instance agrees on "now" whatever its own clock says.
  *
  * Errors a script means: `ROOM_NOT_FOUND …` (see `ROOM_NOT_FOUND_REPLY`).
  */

@@ -1,5 +1,5 @@
 import type { Result } from "ioredis";
-import type { RoomKeyList } from "../keys";
+import type { KeyList, RoomKeyList } from "../keys";
 import type { EventArgs } from "./events";
 import { roomScript } from "./prelude";
 
@@ -16,6 +16,11 @@ export type PresenceListReply = [count: number, clientIds: string[], names: (str
 
 /** Reply of flarePresenceAdd: 1 when the clientId was newly announced, then the list after the add. */
 export type PresenceAddReply = [added: 0 | 1, ...list: PresenceListReply];
+
+/** The keys flareSettleLeave reads and writes. */
+export const SETTLE_KEYS = ["clients", "announced"] as const;
+/** The keys flarePresenceList reads (every instance holding a room runs it after a change). */
+export const LIST_KEYS = ["online", "names"] as const;
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
@@ -35,8 +40,10 @@ declare module "ioredis" {
     flarePresenceRemove(
       ...args: [...keys: RoomKeyList, room: string, connectionId: string, ...event: EventArgs]
     ): Result<1, Context>;
-    flareSettleLeave(...args: [...keys: RoomKeyList, clientId: string]): Result<0 | 1, Context>;
-    flarePresenceList(...args: [...keys: RoomKeyList, maxUsers: number]): Result<PresenceListReply, Context>;
+    flareSettleLeave(...args: [...keys: KeyList<typeof SETTLE_KEYS>, clientId: string]): Result<0 | 1, Context>;
+    flarePresenceList(
+      ...args: [...keys: KeyList<typeof LIST_KEYS>, maxUsers: number]
+    ): Result<PresenceListReply, Context>;
     flarePresenceRefresh(
       ...args: [...keys: RoomKeyList, room: string, incarnation: number, ...connectionIdJsonPairs: string[]]
     ): Result<number, Context>;
@@ -83,16 +90,22 @@ return 1
    * un-announced atomically, so exactly one caller gets 1 per announcement), else 0. A connection
    * of a crashed instance counts until a survivor sweeps it; that survivor settles it.
    */
-  flareSettleLeave: roomScript(`
+  flareSettleLeave: roomScript(
+    `
 local client = ARGV[1]
 if redis.call('HEXISTS', KEYS[K_CLIENTS], client) == 1 then return 0 end
 return redis.call('SREM', KEYS[K_ANNOUNCED], client)
-`),
+`,
+    SETTLE_KEYS,
+  ),
 
   /** ARGV: maxUsers → {count of clientIds online, the first maxUsers of them by when they came, their names} */
-  flarePresenceList: roomScript(`
+  flarePresenceList: roomScript(
+    `
 return presence_list(tonumber(ARGV[1]))
-`),
+`,
+    LIST_KEYS,
+  ),
 
   /**
    * ARGV: room, incarnation, then connectionId, connJson pairs of this instance's connections → how

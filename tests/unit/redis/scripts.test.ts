@@ -3,7 +3,8 @@ import { after, before, describe, it } from "node:test";
 import Redis from "ioredis";
 import { allRoomKeys, roomKeyList, roomKeys } from "../../../lib/redis/keys";
 import { defineScripts } from "../../../lib/redis/scripts";
-import { APPEND_KEYS, type AppendReply } from "../../../lib/redis/scripts/messages";
+import { APPEND_KEYS, type AppendReply, HISTORY_KEYS } from "../../../lib/redis/scripts/messages";
+import { LIST_KEYS } from "../../../lib/redis/scripts/presence";
 import { startRedis } from "../../helpers/redis-server";
 
 /** The Lua scripts as typed ioredis commands, against a real redis-server that has never loaded them. */
@@ -61,7 +62,7 @@ describe("redis scripts", async () => {
         .pipeline()
         .flareClaimSeat(meta, seats, "", `seat-${seated}`)
         .flareAppend(...roomKeyList(room, APPEND_KEYS), room, 600_000, 100, "", `{"n":${seated}}`, "inst")
-        .flareHistory(...keys, "", 1)
+        .flareHistory(...roomKeyList(room, HISTORY_KEYS), "", 1)
         .exec();
       const newest = await client.xrevrange(messages, "+", "-", "COUNT", 1);
       assert.deepEqual(newest[0]?.[1], ["d", `{"n":${seated}}`, "o", "inst"]);
@@ -75,7 +76,7 @@ describe("redis scripts", async () => {
     const atomic = await client
       .multi()
       .flarePublish(...keys, room, 100, "{}", "inst")
-      .flarePresenceList(...keys, 1000)
+      .flarePresenceList(...roomKeyList(room, LIST_KEYS), 1000)
       .exec();
     assert.ok(atomic);
     assert.equal(atomic[0]?.[0], null);
