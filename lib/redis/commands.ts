@@ -25,13 +25,33 @@ export class Commands {
     if (!this.everReady) client.once("ready", () => (this.everReady = true));
   }
 
-  async run<T>(op: (client: RedisClient) => Promise<T>): Promise<T> {
-    try {
-      if (this.client.status !== "ready") await this.firstConnection();
-      return await op(this.client);
-    } catch (e) {
-      throw this.toBusError(e);
+  run<T>(op: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (this.client.status !== "ready") {
+      return this.firstConnection().then(
+        () => this.send(op),
+        (e: unknown) => {
+          throw this.toBusError(e);
+        },
+      );
     }
+    return this.send(op);
+  }
+
+  /**
+   * One promise over the command's own (an `async` function awaiting it made three): every
+   * command of the hot path goes through here, and under Next each promise also runs every enabled
+   * AsyncLocalStorage's hook (issue #9).
+   */
+  private send<T>(op: (client: RedisClient) => Promise<T>): Promise<T> {
+    let sent: Promise<T>;
+    try {
+      sent = op(this.client);
+    } catch (e) {
+      return Promise.reject(this.toBusError(e));
+    }
+    return sent.catch((e: unknown) => {
+      throw this.toBusError(e);
+    });
   }
 
   private async firstConnection(): Promise<void> {

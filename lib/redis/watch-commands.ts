@@ -44,16 +44,39 @@ export function watchCommands(client: RedisClient, watch: CommandWatch): void {
     if (!inFlight.has(command) && !command.isSettled) {
       const started = performance.now();
       inFlight.set(command, started + timeoutMs);
-      const done = () => {
+      watchSettling(command, () => {
         inFlight.delete(command);
         settled?.(command.name, performance.now() - started);
-      };
-      command.promise.then(done, done);
+      });
       if (!sweeper) {
         sweeper = setInterval(sweep, sweepMs);
         sweeper.unref();
       }
     }
     return send(command, ...rest);
+  };
+}
+
+/**
+ * Calls `done` once, when the command is answered, fails or times out, from inside its own
+ * resolve/reject: ioredis settles a command only through those two. A `.then` on its promise would
+ * add a promise and a microtask to every command (issue #9: each promise also runs every enabled
+ * AsyncLocalStorage's hook, six of them under Next).
+ */
+function watchSettling(command: Command, done: () => void): void {
+  const { resolve, reject } = command;
+  let pending = true;
+  const settle = () => {
+    if (!pending) return;
+    pending = false;
+    done();
+  };
+  command.resolve = (result) => {
+    settle();
+    resolve(result);
+  };
+  command.reject = (error) => {
+    settle();
+    reject(error);
   };
 }

@@ -35,6 +35,32 @@ describe("watchCommands", async () => {
     }
   });
 
+  it("reports a command Redis answers with an error, which still rejects with that error", { skip }, async () => {
+    const { client, settled } = watched(2000);
+    try {
+      await client.connect();
+      await client.set("text", "not a number");
+      settled.length = 0;
+      await assert.rejects(client.incr("text"), /not an integer/);
+      await assert.rejects(
+        client
+          .pipeline()
+          .incr("text")
+          .exec()
+          .then((r) => {
+            throw r?.[0]?.[0];
+          }),
+        /not an integer/,
+      );
+      assert.deepEqual(
+        settled.map((s) => s.name),
+        ["incr", "incr"],
+      );
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it("rejects a command Redis does not answer in time, and only that one", { skip }, async () => {
     const { client, settled } = watched(300);
     const blocker = new Redis(redis!.url);
