@@ -71,12 +71,13 @@ function watchSettling(command: Command, done: () => void): void {
     pending = false;
     done();
   };
+  // The command settles before the watch is told: its callers come first, the metric after.
   command.resolve = (result) => {
-    settle();
     resolve(result);
+    settle();
   };
   command.reject = (error) => {
-    settle();
     reject(error);
+    settle();
   };
 }
