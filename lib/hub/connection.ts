@@ -18,6 +18,7 @@ import type { Watched } from "./liveness";
 import { RoomMember } from "./member";
 import { TokenBucket } from "./rate-limit";
 import { directSocket, TextFrame } from "./text-frame";
+import { tickMark, writeInTick } from "../io/tick-cork";
 import { metrics } from "../observability/metrics";
 
 /** What the route learned from the upgrade request, before the socket existed. */
@@ -51,6 +52,8 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
   private readonly frameBudget = new TokenBucket(FRAME_RATE_PER_SECOND, FRAME_BURST);
   /** Where framed buffers are written (one write per frame), or undefined to go through `ws.send`. */
   private readonly socket: Duplex | undefined;
+  /** A burst of frames within one tick (a batch of notices, a join's replies) leaves in one write. */
+  private readonly writes = tickMark();
 
   constructor(
     readonly ws: WebSocket,
@@ -113,7 +116,7 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
   push(frame: ServerFrame, wire?: TextFrame): void {
     if (this.state === "closed" || this.ws.readyState !== this.ws.OPEN) return;
     const out = wire ?? TextFrame.of(frame);
-    if (this.socket) this.socket.write(out.bytes);
+    if (this.socket) writeInTick(this.socket, out.bytes, this.writes);
     else this.ws.send(out.json);
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) this.cutSlowConsumer();
   }

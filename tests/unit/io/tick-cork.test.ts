@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { type AddressInfo, createServer, type Server, Socket } from "node:net";
+import { after, describe, it } from "node:test";
+import { setImmediate as nextMacrotask } from "node:timers/promises";
+import { corkForTick, tickMark, writeInTick } from "../../../lib/io/tick-cork";
+
+const servers: Server[] = [];
+after(() => servers.forEach((s) => s.close()));
+
+/** A real TCP connection on port 0; `received()` resolves with everything the peer got once `bytes` arrived. */
+async function connection() {
+  const server = createServer();
+  servers.push(server);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const accepted = once(server, "connection") as Promise<[Socket]>;
+  const socket = new Socket();
+  socket.connect((server.address() as AddressInfo).port, "127.0.0.1");
+  const [[peer]] = await Promise.all([accepted, once(socket, "connect")]);
+  const chunks: Buffer[] = [];
+  peer.on("data", (c: Buffer) => chunks.push(c));
+  // Each system call the socket makes: a lone chunk goes to _write, a gathered batch to _writev.
+  const calls: number[] = [];
+  const raw = socket as unknown as {
+    _write: (chunk: Buffer, encoding: string, cb: () => void) => void;
+    _writev: (chunks: { chunk: Buffer }[], cb: () => void) => void;
+  };
+  const write = raw._write.bind(socket);
+  const writev = raw._writev.bind(socket);
+  raw._write = (chunk, encoding, cb) => (calls.push(1), write(chunk, encoding, cb));
+  raw._writev = (batch, cb) => (calls.push(batch.length), writev(batch, cb));
+  const received = async (bytes: number) => {
+    while (Buffer.concat(chunks).length < bytes) await once(peer, "data");
+    return Buffer.concat(chunks).toString();
+  };
+  return { socket, calls, received, close: () => (socket.destroy(), peer.destroy()) };
+}
+
+describe("writeInTick", () => {
+  it("writes a lone frame at once, uncorked", async () => {
+    const { socket, calls, received, close } = await connection();
+    writeInTick(socket, Buffer.from("a"), tickMark());
+    assert.equal(socket.writableCorked, 0);
+    assert.deepEqual(calls, [1]);
+    assert.equal(await received(1), "a");
+    close();
+  });
+
+  it("gathers the second and later writes of a tick into one system call, in order", async () => {
+    const { socket, calls, received, close } = await connection();
+    const mark = tickMark();
+    for (const part of ["a", "b", "c", "d"]) writeInTick(socket, Buffer.from(part), mark);
+    assert.equal(socket.writableCorked, 1, "corked once for the rest of the tick");
+    assert.deepEqual(calls, [1], "the first write went at once; the rest wait for the tick to end");
+    await nextMacrotask();
+    assert.equal(socket.writableCorked, 0);
+    assert.deepEqual(calls, [1, 3]);
+    assert.equal(await received(4), "abcd");
+
+    // The next tick starts afresh: its first write is not held back.
+    writeInTick(socket, Buffer.from("e"), mark);
+    assert.deepEqual(calls, [1, 3, 1]);
+    assert.equal(await received(5), "abcde");
+    close();
+  });
+
+  it("ends the tick for writes made from microtasks of the same tick too", async () => {
+    const { socket, calls, received, close } = await connection();
+    const mark = tickMark();
+    writeInTick(socket, Buffer.from("a"), mark);
+    await Promise.resolve();
+    writeInTick(socket, Buffer.from("b"), mark);
+    writeInTick(socket, Buffer.from("c"), mark);
+    await nextMacrotask();
+    assert.deepEqual(calls, [1, 2]);
+    assert.equal(await received(3), "abc");
+    close();
+  });
+
+  it("keeps every socket's own batch: two sockets written alternately", async () => {
+    const one = await connection();
+    const two = await connection();
+    const marks = [tickMark(), tickMark()];
+    for (const part of ["1", "2", "3"]) {
+      writeInTick(one.socket, Buffer.from(`x${part}`), marks[0]!);
+      writeInTick(two.socket, Buffer.from(`y${part}`), marks[1]!);
+    }
+    await nextMacrotask();
+    assert.deepEqual(one.calls, [1, 2]);
+    assert.deepEqual(two.calls, [1, 2]);
+    assert.equal(await one.received(6), "x1x2x3");
+    assert.equal(await two.received(6), "y1y2y3");
+    one.close();
+    two.close();
+  });
+});
+
+describe("corkForTick", () => {
+  it("corks once per tick however often it is called, and uncorks when the tick ends", async () => {
+    const { socket, calls, received, close } = await connection();
+    const mark = tickMark();
+    corkForTick(socket, mark);
+    socket.write("a");
+    corkForTick(socket, mark);
+    socket.write("b");
+    assert.equal(socket.writableCorked, 1);
+    assert.deepEqual(calls, []);
+    await nextMacrotask();
+    assert.equal(socket.writableCorked, 0);
+    assert.deepEqual(calls, [2]);
+    assert.equal(await received(2), "ab");
+    close();
+  });
+
+  it("lets a socket that ends within the tick flush and close normally", async () => {
+    const { socket, received, close } = await connection();
+    corkForTick(socket, tickMark());
+    socket.write("a");
+    socket.end("b");
+    assert.equal(await received(2), "ab");
+    await nextMacrotask(); // the tick's uncork finds the socket ended: nothing happens
+    close();
+  });
+});
