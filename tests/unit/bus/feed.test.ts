@@ -205,6 +205,25 @@ describe("RoomFeed", () => {
     assert.deepEqual(texts(a), []);
     assert.deepEqual(texts(b), ["while nobody reads"]);
   });
+
+  it("gives no reader an entry twice when the tail repeats or goes back, wherever each reader stands", async () => {
+    const bus = new MemoryBus("i1");
+    const src = source(bus);
+    const feed = new RoomFeed(src, { event: () => {}, reset: () => {} });
+    const m0 = (await bus.append(draft("m0"))).message;
+    const early = recorder();
+    await feed.open(early);
+    const m1 = (await bus.append(draft("m1"))).message;
+    const late = recorder(); // stands on m1 from its history, not from the tail
+    await feed.open(late, { since: m0.id });
+    const [listener] = src.tails.keys();
+    listener!.message(m1); // the tail repeats its newest entry
+    listener!.message(m0); // and goes back further
+    await bus.append(draft("m2")); // newer than where the tail last stood, and than every reader
+    await bus.append(draft("m3"));
+    assert.deepEqual(texts(early), ["m0", "m1", "m2", "m3"]);
+    assert.deepEqual(texts(late), ["m1", "m2", "m3"]);
+  });
 });
 
 async function waitUntil(predicate: () => boolean, timeoutMs = 1000): Promise<void> {
