@@ -2,22 +2,23 @@ import type { Writable } from "node:stream";
 
 /**
  * Corking for the rest of the current tick (the running callback plus the nextTicks and
- * microtasks it queues): what is written to a corked socket meanwhile leaves in one `writev`, and
- * one `process.nextTick` uncorks every socket corked in the tick. Nothing waits past the tick.
+ * microtasks it queues): what is written to a corked socket meanwhile leaves in one system call
+ * (`writev` when there is more than one chunk), and one `process.nextTick` uncorks every socket
+ * corked in the tick. Nothing waits past the tick.
  *
- * The Redis connections cork on their first command of a tick (lib/redis/coalesce-writes.ts);
- * WebSockets on their second frame (lib/hub/connection.ts), so that the usual lone frame is
- * written at once and only a burst is gathered.
+ * Redis connections (lib/redis/coalesce-writes.ts) and WebSockets (lib/hub/connection.ts) write
+ * through it: a burst (many callers resolved by one reply read, a batch of notices read at once, a
+ * join's replies) costs one write per socket instead of one per command or frame.
  */
 
-/** Where a socket stands in the current tick; one per socket, kept by its owner. */
-export type TickMark = { writtenAt: number; corkedAt: number };
+/** Which tick a socket was last corked in; one per socket, kept by its owner. */
+export type TickMark = { corkedAt: number };
 
 export function tickMark(): TickMark {
-  return { writtenAt: -1, corkedAt: -1 };
+  return { corkedAt: -1 };
 }
 
-/** Counts ticks in which something was written or corked here; moves on when they end. */
+/** The current tick; moves on when a tick in which something was corked ends. */
 let tick = 0;
 let ending = false;
 const corked: Writable[] = [];
@@ -25,32 +26,25 @@ const corked: Writable[] = [];
 function endTick(): void {
   ending = false;
   tick++;
-  // Whatever an uncork's write starts belongs to the next tick.
+  // What an uncork's write leads to belongs to the next tick.
   const sockets = corked.splice(0);
   for (const socket of sockets) socket.uncork();
 }
 
-function inTick(): number {
+/** Corks `socket` until the current tick ends; once per tick, however often it is called. */
+export function corkForTick(socket: Writable, mark: TickMark): void {
+  if (mark.corkedAt === tick) return;
+  mark.corkedAt = tick;
+  socket.cork();
+  corked.push(socket);
   if (!ending) {
     ending = true;
     process.nextTick(endTick);
   }
-  return tick;
 }
 
-/** Corks `socket` until the current tick ends; once per tick, however often it is called. */
-export function corkForTick(socket: Writable, mark: TickMark): void {
-  const now = inTick();
-  if (mark.corkedAt === now) return;
-  mark.corkedAt = now;
-  socket.cork();
-  corked.push(socket);
-}
-
-/** Writes `chunk`; from the socket's second write within a tick on, the rest of the tick's go out together. */
+/** Writes `chunk` to leave together with whatever else is written to the socket in this tick. */
 export function writeInTick(socket: Writable, chunk: Buffer, mark: TickMark): void {
-  const now = inTick();
-  if (mark.writtenAt !== now) mark.writtenAt = now;
-  else corkForTick(socket, mark);
+  corkForTick(socket, mark);
   socket.write(chunk);
 }
