@@ -450,6 +450,40 @@ describe("RedisBus", async () => {
   it("health is ok", { skip }, async () => {
     assert.equal(await a.health(), "ok");
   });
+
+  it(
+    "feeds opened while the reader's first connection catches up wait for it, with no listener-leak warning",
+    { skip },
+    async () => {
+      const fresh = new RedisBus({ url: redis!.url, instanceId: "sync-storm", presenceTtlMs: 1000 });
+      const leaks: string[] = [];
+      const onWarning = (w: Error) => {
+        if (w.name === "MaxListenersExceededWarning") leaks.push(w.message);
+      };
+      process.on("warning", onWarning);
+      try {
+        const room = await makePrivateRoom(admin, Date.now() + 60_000);
+        const first = (await fresh.append(draft(room, "first"))).message.id;
+        // The first reader starts the room's tail, and with it the reader's first connection; the
+        // next ones arrive before that connection has caught up (a join storm on a new instance).
+        await follow(fresh, room, undefined, recorder());
+        const readers = Array.from({ length: 20 }, () => recorder());
+        await Promise.all(readers.map((r) => follow(fresh, room, undefined, r)));
+        const live = (await b.append(draft(room, "live"))).message.id;
+        await eventually(() => readers.every((r) => r.messages.length === 2), 3000, "every reader live");
+        for (const r of readers)
+          assert.deepEqual(
+            r.messages.map((m) => m.id),
+            [first, live],
+          );
+        await sleep(10); // a warning is emitted on the next tick
+        assert.deepEqual(leaks, []);
+      } finally {
+        process.off("warning", onWarning);
+        await fresh.close();
+      }
+    },
+  );
 });
 
 describe("RedisBus when Redis fails", async () => {

@@ -1,4 +1,4 @@
-import { once } from "node:events";
+import { once, setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { backoffMs, type RedisClient } from "../../../redis/client";
 import { CONTROL_STREAM } from "../../../redis/keys";
@@ -56,6 +56,9 @@ export class ReaderShard {
 
   constructor(private readonly o: ShardOptions) {
     this.conn = new ReaderConnection(o.command, o.name, o.node, o.onNotice);
+    // Every join that arrives before the first catch-up waits here (each until its own timeout):
+    // hundreds in a reconnect storm, not a leak.
+    setMaxListeners(Infinity, this.syncs);
     // A new connection has no subscriptions: every log catches up again.
     this.conn.client.on("ready", () => this.resyncAll());
     // Redis unsubscribed us from a slot that moved to another node.
