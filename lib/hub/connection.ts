@@ -50,9 +50,9 @@ export class Connection extends RoomMember implements Watched, ChannelFollower {
   private followed: Set<string> | undefined;
   private readonly bucket = new TokenBucket(RATE_PER_SECOND, RATE_BURST);
   private readonly frameBudget = new TokenBucket(FRAME_RATE_PER_SECOND, FRAME_BURST);
-  /** Where framed buffers are written (one write per frame), or undefined to go through `ws.send`. */
+  /** Where framed buffers are written, or undefined to go through `ws.send`. */
   private readonly socket: Duplex | undefined;
-  /** A burst of frames within one tick (a batch of notices, a join's replies) leaves in one write. */
+  /** The frames of one tick (a batch of notices, a join's replies) leave in one write. */
   private readonly writes = tickMark();
 
   constructor(

@@ -9,10 +9,10 @@ type Sender = { sendCommand: (...args: unknown[]) => unknown; stream?: Socket };
 /**
  * Writes the commands a connection is given within one tick in one system call: the first one
  * corks the socket until the tick ends (lib/io/tick-cork.ts), and Node hands everything written
- * meanwhile to a single `writev`. ioredis writes each command as it is sent; under a burst (a Redis reply
- * read resolves many callers at once, each sending its next command from the same microtask
- * queue) that was one loopback `write` per command, the largest item of a join burst's profile
- * (issue #9). Unlike `enableAutoPipelining` no Pipeline object is built per batch, replies keep
+ * meanwhile to a single `writev`. ioredis writes each command as it is sent; under a burst (a
+ * Redis reply read resolves many callers at once, each sending its next command from the same
+ * microtask queue) that was one loopback `write` per command, the largest item of a join burst's
+ * profile (issue #9). Unlike `enableAutoPipelining` no Pipeline object is built per batch, replies keep
  * their order and nothing waits for more than the current tick.
  *
  * A Cluster sends through one Redis per master: each is hooked as it appears.
