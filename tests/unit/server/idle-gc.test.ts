@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { promisify } from "node:util";
 import { z } from "zod";
+import { worthCollecting } from "../../../lib/server/idle-gc";
 
 const run = promisify(execFile);
 const FIXTURE = path.join(import.meta.dirname, "fixtures", "burst-then-idle.ts");
@@ -14,6 +15,26 @@ async function burstThenIdle(idleGc: "on" | "off"): Promise<z.infer<typeof repor
   // The fixture's last line; the idle GC logs its own line before it.
   return report.parse(JSON.parse(stdout.trim().split("\n").at(-1) ?? ""));
 }
+
+const MB = 1024 * 1024;
+
+describe("worthCollecting", () => {
+  const after = { oldUsed: 40 * MB, empty: 3 * MB };
+
+  it("collects once the old generation grew by a quarter, at least 32 MB", () => {
+    assert.equal(worthCollecting(after, { oldUsed: 71 * MB, empty: 3 * MB }), false);
+    assert.equal(worthCollecting(after, { oldUsed: 72 * MB, empty: 3 * MB }), true);
+    const big = { oldUsed: 400 * MB, empty: 3 * MB };
+    assert.equal(worthCollecting(big, { oldUsed: 499 * MB, empty: 3 * MB }), false);
+    assert.equal(worthCollecting(big, { oldUsed: 500 * MB, empty: 3 * MB }), true);
+  });
+
+  it("collects once the heap holds 32 MB more empty pages, the garbage itself gone (a lobby join storm)", () => {
+    // Read off an instance after 2000 sockets joined the lobby: the young generation had grown to ~35 MB.
+    assert.equal(worthCollecting(after, { oldUsed: 41 * MB, empty: 34 * MB }), false);
+    assert.equal(worthCollecting(after, { oldUsed: 41 * MB, empty: 35 * MB }), true);
+  });
+});
 
 describe("startIdleGc", () => {
   it("gives a burst's garbage back to the OS once the process idles; without it RSS stays", async () => {
