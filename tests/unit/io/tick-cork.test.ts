@@ -37,17 +37,22 @@ async function connection() {
   return { socket, calls, received, close: () => (socket.destroy(), peer.destroy()) };
 }
 
+/** Nothing has left the corked socket yet; when the tick ends it is uncorked, `calls` made and `text` arrived. */
+async function leavesAtTickEnd(c: Awaited<ReturnType<typeof connection>>, calls: number[], text: string) {
+  assert.equal(c.socket.writableCorked, 1);
+  assert.deepEqual(c.calls, []);
+  await nextMacrotask();
+  assert.equal(c.socket.writableCorked, 0);
+  assert.deepEqual(c.calls, calls);
+  assert.equal(await c.received(text.length), text);
+}
+
 describe("writeInTick", () => {
   it("sends a lone frame when the tick ends, in one write", async () => {
-    const { socket, calls, received, close } = await connection();
-    writeInTick(socket, Buffer.from("a"), tickMark());
-    assert.equal(socket.writableCorked, 1);
-    assert.deepEqual(calls, []);
-    await nextMacrotask();
-    assert.equal(socket.writableCorked, 0);
-    assert.deepEqual(calls, [1]);
-    assert.equal(await received(1), "a");
-    close();
+    const c = await connection();
+    writeInTick(c.socket, Buffer.from("a"), tickMark());
+    await leavesAtTickEnd(c, [1], "a");
+    c.close();
   });
 
   it("gathers every write of a tick into one system call, in order, and starts afresh in the next", async () => {
@@ -100,19 +105,14 @@ describe("writeInTick", () => {
 
 describe("corkForTick", () => {
   it("corks once per tick however often it is called, and uncorks when the tick ends", async () => {
-    const { socket, calls, received, close } = await connection();
+    const c = await connection();
     const mark = tickMark();
-    corkForTick(socket, mark);
-    socket.write("a");
-    corkForTick(socket, mark);
-    socket.write("b");
-    assert.equal(socket.writableCorked, 1);
-    assert.deepEqual(calls, []);
-    await nextMacrotask();
-    assert.equal(socket.writableCorked, 0);
-    assert.deepEqual(calls, [2]);
-    assert.equal(await received(2), "ab");
-    close();
+    corkForTick(c.socket, mark);
+    c.socket.write("a");
+    corkForTick(c.socket, mark);
+    c.socket.write("b");
+    await leavesAtTickEnd(c, [2], "ab");
+    c.close();
   });
 
   it("lets a socket that ends within the tick flush and close normally", async () => {
