@@ -22,8 +22,9 @@ import { errorFields, log } from "../observability/log";
  * collection, or the heap holds at least MIN_GROWTH_BYTES more empty pages than after it, one
  * collection runs (V8's "low memory" collection repeats until nothing more goes: 150–200 ms for a
  * heap of ~50 MB, hence only for a growth worth it). Empty pages are what a long burst leaves when
- * V8 collected its garbage on its own: 4000 sockets joining the lobby grew the young generation
- * to ~35 MB per instance, empty once the burst was over and kept (17 KB per connection of RSS).
+ * V8 collected its garbage on its own: after 4000 sockets joined the lobby, each instance held
+ * 35–60 MB of them (the young generation grown to 32 MB and nearly empty, and emptied old-space
+ * pages), about 17 KB per connection of RSS.
  */
 const CHECK_MS = 1000;
 const IDLE_UTILIZATION = 0.05;
