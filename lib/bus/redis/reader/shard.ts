@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { backoffMs, type RedisClient } from "../../../redis/client";
 import { CONTROL_STREAM } from "../../../redis/keys";
 import { catchUp } from "./catch-up";
+import { onceWithin } from "./once-within";
 import { ReaderConnection, ReaderLost } from "./connection";
 import { type Entry, notifyReset, type ReaderRoom, type ReaderRegistry, restart } from "./registry";
 import type { ShardNode } from "./shard-map";
@@ -56,9 +57,9 @@ export class ReaderShard {
 
   constructor(private readonly o: ShardOptions) {
     this.conn = new ReaderConnection(o.command, o.name, o.node, o.onNotice);
-    // Every join that arrives before the first catch-up waits here (each until its own timeout):
-    // hundreds in a reconnect storm, not a leak.
-    setMaxListeners(Infinity, this.syncs);
+    // Every join that arrives before the first catch-up waits here, each until its own timeout:
+    // thousands in a join storm on a new instance, not a leak.
+    setMaxListeners(10_000, this.syncs);
     // A new connection has no subscriptions: every log catches up again.
     this.conn.client.on("ready", () => this.resyncAll());
     // Redis unsubscribed us from a slot that moved to another node.
@@ -121,8 +122,7 @@ export class ReaderShard {
 
   async synced(timeoutMs: number): Promise<void> {
     if (this.inSync()) return;
-    const signal = AbortSignal.any([this.closing.signal, AbortSignal.timeout(timeoutMs)]);
-    await once(this.syncs, "synced", { signal }).catch(() => {});
+    await onceWithin(this.syncs, "synced", timeoutMs, this.closing.signal);
   }
 
   /** Stops the loop and closes the connection (bounded). */
@@ -241,8 +241,7 @@ export class ReaderShard {
 
   private async commandReady(timeoutMs: number): Promise<void> {
     if (this.o.command.status === "ready") return;
-    const signal = AbortSignal.any([this.closing.signal, AbortSignal.timeout(timeoutMs)]);
-    await once(this.o.command, "ready", { signal }).catch(() => {});
+    await onceWithin(this.o.command, "ready", timeoutMs, this.closing.signal);
   }
 }
 
