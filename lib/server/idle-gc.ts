@@ -19,8 +19,8 @@ import { errorFields, log } from "../observability/log";
  *
  * Once a second: when the event loop was busy less than IDLE_UTILIZATION of the last second and
  * either the old generation grew by a quarter (at least MIN_GROWTH_BYTES) since the last
- * collection, or the heap holds at least MIN_GROWTH_BYTES more empty pages than after it, one
- * collection runs (V8's "low memory" collection repeats until nothing more goes: 150–200 ms for a
+ * collection, or the heap holds at least MIN_GROWTH_BYTES more empty pages than after it (at most
+ * once per EMPTIED_INTERVAL_MS), one collection runs (V8's "low memory" collection repeats until nothing more goes: 150–200 ms for a
  * heap of ~50 MB, hence only for a growth worth it). Empty pages are what a long burst leaves when
  * V8 collected its garbage on its own: after 4000 sockets joined the lobby, each instance held
  * 35–60 MB of them (the young generation grown to 32 MB and nearly empty, and emptied old-space
@@ -30,11 +30,17 @@ const CHECK_MS = 1000;
 const IDLE_UTILIZATION = 0.05;
 const MIN_GROWTH_BYTES = 32 * 1024 * 1024;
 const GROWTH_RATIO = 0.25;
+/**
+ * A collection for empty pages alone runs at most this often: under a light load the young
+ * generation grows back into its pages (up to 32 MB), and every run pauses the instance.
+ */
+const EMPTIED_INTERVAL_MS = 10 * 60 * 1000;
 
 export function startIdleGc(): void {
   let baseline = heapState();
   let loop = performance.eventLoopUtilization();
   let collecting = false;
+  let emptiedAt = -Infinity;
 
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
@@ -43,16 +49,26 @@ export function startIdleGc(): void {
     const { oldUsed, empty } = heapState();
     // V8 collected (or gave pages back) on its own.
     baseline = { oldUsed: Math.min(baseline.oldUsed, oldUsed), empty: Math.min(baseline.empty, empty) };
-    if (collecting || busy > IDLE_UTILIZATION || !worthCollecting(baseline, { oldUsed, empty })) return;
-    collecting = true;
+    if (collecting || busy > IDLE_UTILIZATION) return;
     const started = performance.now();
+    const reason = worthCollecting(baseline, { oldUsed, empty }, started - emptiedAt);
+    if (!reason) return;
+    if (reason === "emptied") emptiedAt = started;
+    collecting = true;
     void collectGarbage()
       .then((collected) => {
         if (!collected) return clearInterval(timer);
         const ms = Math.round(performance.now() - started);
         const after = heapState();
         log().info(
-          { fromMb: mb(oldUsed), toMb: mb(after.oldUsed), emptyFromMb: mb(empty), emptyToMb: mb(after.empty), ms },
+          {
+            reason,
+            fromMb: mb(oldUsed),
+            toMb: mb(after.oldUsed),
+            emptyFromMb: mb(empty),
+            emptyToMb: mb(after.empty),
+            ms,
+          },
           "idle GC",
         );
       })
@@ -72,13 +88,18 @@ export function startIdleGc(): void {
 export type HeapState = { oldUsed: number; empty: number };
 
 /**
- * Whether the heap, against its state after the last collection (or its lowest since), grew its
- * old generation by a quarter (at least MIN_GROWTH_BYTES) or holds MIN_GROWTH_BYTES more empty pages.
+ * Why a collection is worth it now, if it is: against its state after the last collection (or its
+ * lowest since), the heap grew its old generation by a quarter (at least MIN_GROWTH_BYTES), or it
+ * holds MIN_GROWTH_BYTES more empty pages and no collection ran for that within EMPTIED_INTERVAL_MS.
  */
-export function worthCollecting(baseline: HeapState, now: HeapState): boolean {
-  const grown = now.oldUsed - baseline.oldUsed >= Math.max(MIN_GROWTH_BYTES, baseline.oldUsed * GROWTH_RATIO);
-  const kept = now.empty - baseline.empty >= MIN_GROWTH_BYTES;
-  return grown || kept;
+export function worthCollecting(
+  baseline: HeapState,
+  now: HeapState,
+  msSinceEmptied: number,
+): "grown" | "emptied" | undefined {
+  if (now.oldUsed - baseline.oldUsed >= Math.max(MIN_GROWTH_BYTES, baseline.oldUsed * GROWTH_RATIO)) return "grown";
+  if (now.empty - baseline.empty >= MIN_GROWTH_BYTES && msSinceEmptied >= EMPTIED_INTERVAL_MS) return "emptied";
+  return undefined;
 }
 
 /**

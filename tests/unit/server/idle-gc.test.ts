@@ -20,19 +20,26 @@ const MB = 1024 * 1024;
 
 describe("worthCollecting", () => {
   const after = { oldUsed: 40 * MB, empty: 3 * MB };
+  const never = Infinity;
 
   it("collects once the old generation grew by a quarter, at least 32 MB", () => {
-    assert.equal(worthCollecting(after, { oldUsed: 71 * MB, empty: 3 * MB }), false);
-    assert.equal(worthCollecting(after, { oldUsed: 72 * MB, empty: 3 * MB }), true);
+    assert.equal(worthCollecting(after, { oldUsed: 71 * MB, empty: 3 * MB }, never), undefined);
+    assert.equal(worthCollecting(after, { oldUsed: 72 * MB, empty: 3 * MB }, never), "grown");
     const big = { oldUsed: 400 * MB, empty: 3 * MB };
-    assert.equal(worthCollecting(big, { oldUsed: 499 * MB, empty: 3 * MB }), false);
-    assert.equal(worthCollecting(big, { oldUsed: 500 * MB, empty: 3 * MB }), true);
+    assert.equal(worthCollecting(big, { oldUsed: 499 * MB, empty: 3 * MB }, never), undefined);
+    assert.equal(worthCollecting(big, { oldUsed: 500 * MB, empty: 3 * MB }, 0), "grown");
   });
 
   it("collects once the heap holds 32 MB more empty pages, the garbage itself gone (a lobby join storm)", () => {
     // Read off instances after 2000 sockets each joined the lobby: 35–42 MB of empty pages (idle GC log).
-    assert.equal(worthCollecting(after, { oldUsed: 41 * MB, empty: 34 * MB }), false);
-    assert.equal(worthCollecting(after, { oldUsed: 41 * MB, empty: 35 * MB }), true);
+    assert.equal(worthCollecting(after, { oldUsed: 41 * MB, empty: 34 * MB }, never), undefined);
+    assert.equal(worthCollecting(after, { oldUsed: 41 * MB, empty: 35 * MB }, never), "emptied");
+  });
+
+  it("collects for empty pages at most once in 10 minutes (a young generation growing back under light load)", () => {
+    const emptied = { oldUsed: 41 * MB, empty: 40 * MB };
+    assert.equal(worthCollecting(after, emptied, 9 * 60_000), undefined);
+    assert.equal(worthCollecting(after, emptied, 10 * 60_000), "emptied");
   });
 });
 
