@@ -20,11 +20,11 @@ import { errorFields, log } from "../observability/log";
  * Once a second: when the event loop was busy less than IDLE_UTILIZATION of the last second and
  * either the old generation grew by a quarter (at least MIN_GROWTH_BYTES) since the last
  * collection, or the heap holds at least MIN_GROWTH_BYTES more empty pages than after it (at most
- * once per EMPTIED_INTERVAL_MS), one collection runs (V8's "low memory" collection repeats until nothing more goes: 150–200 ms for a
- * heap of ~50 MB, hence only for a growth worth it). Empty pages are what a long burst leaves when
- * V8 collected its garbage on its own: after 4000 sockets joined the lobby, each instance held
- * 35–60 MB of them (the young generation grown to 32 MB and nearly empty, and emptied old-space
- * pages), about 17 KB per connection of RSS.
+ * once per EMPTIED_INTERVAL_MS), one collection runs (V8's "low memory" collection repeats until
+ * nothing more goes: 70–250 ms for a heap of 50–120 MB, hence only for a growth worth it). Empty
+ * pages are what a long burst leaves when V8 collected its garbage on its own: after 4000 sockets
+ * joined the lobby, each instance held 35–60 MB of them (the young generation grown to 32 MB and
+ * nearly empty, and emptied old-space pages), about 17 KB per connection of RSS.
  */
 const CHECK_MS = 1000;
 const IDLE_UTILIZATION = 0.05;
